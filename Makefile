@@ -1,0 +1,50 @@
+# samlab: `make run` serves the browser demo, `make test` runs every test.
+# Each area keeps its targets in mk/<area>.mk; this file holds the shared
+# pieces and the two top-level commands.
+
+SHELL := /bin/bash
+GO ?= go
+GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export GOFLAGS ?= -buildvcs=false
+
+# apt-install installs Debian packages that are missing (one apt-get update at most).
+define apt-install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+# Fragments add to these.
+TEST_TARGETS :=
+RUN_TARGET := serve
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: all run test test-core vet bench presets clean
+all: build
+
+## run: set up everything and serve the browser demo on 127.0.0.1 (PORT=8080)
+run: $(RUN_TARGET)
+
+## test: install what tests need, then vet and run every test
+test: vet test-core $(TEST_TARGETS)
+	@echo "make test: all test groups passed"
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./core/...
+	@if grep -rl --include='*.go' -e '"syscall/js"' -e 'import "C"' core wasm cmd 2>/dev/null; then echo "core/wasm/cmd must not import syscall/js or cgo"; exit 1; fi
+	@if $(GO) list -deps ./core/... | grep -q 'hajimehoshi/ebiten\|sugarme/gotch'; then echo "core must not depend on Ebiten or gotch"; exit 1; fi
+
+test-core:
+	$(GO) test -count=1 ./...
+
+## bench: the toy engine's step benchmarks (see README "Speed")
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./core/... | tee build/bench.txt
+
+clean:
+	rm -rf build bin out

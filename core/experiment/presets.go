@@ -1,0 +1,85 @@
+package experiment
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/core/train"
+)
+
+var allMethods = []string{"sgd", "sam", "1sam", "lsam", "jsam", "regsgd"}
+
+// presets are the named experiments; README "Presets" reports what each shows.
+var presets = map[string]Config{
+	"demo": {
+		Name:        "demo",
+		Description: "the browser demo: two 2-D Gaussian classes, 30% flipped labels, MLP 2-32-32-1 ReLU, full batch",
+		Data:        Data{Kind: "gauss2d", Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NTrain: 400, NTest: 2000, Noise: 0.3},
+		Model:       Model{Kind: "mlp", Hidden: []int{32, 32}, Activation: "relu", Bias: true},
+		Train:       train.Config{LR: 0.2, Steps: 1000, RecordEvery: 10, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
+		Methods:     allMethods,
+		MethodRho:   map[string]float64{"sam": 0.1, "1sam": 0.02, "lsam": 0.02, "jsam": 0.02},
+		Seeds:       10,
+	},
+	"linear2d": {
+		Name:        "linear2d",
+		Description: "logistic regression on two 2-D Gaussian classes, 30% flipped labels: the logit-scale effect alone",
+		Data:        Data{Kind: "gauss2d", Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NTrain: 100, NTest: 2000, Noise: 0.3},
+		Model:       Model{Kind: "linear", Bias: true},
+		Train:       train.Config{LR: 0.5, Steps: 500, RecordEvery: 5, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
+		Methods:     allMethods,
+		MethodRho:   map[string]float64{"sam": 0.5, "1sam": 0.5, "lsam": 0.5, "jsam": 0.5},
+		Seeds:       10,
+	},
+	"highdim": {
+		Name:        "highdim",
+		Description: "high-dimensional linear toy x = y*mu + noise (d 1000, n 500), random init, full-batch GD: memorisation through noise directions",
+		Data:        Data{Kind: "highdim", D: 1000, MuNorm: 1, Sigma: 1, NTrain: 500, NTest: 1000, Noise: 0.3},
+		Model:       Model{Kind: "linear", Bias: false, InitScale: 1},
+		Train:       train.Config{LR: 0.5, Steps: 300, RecordEvery: 3, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
+		Methods:     allMethods,
+		MethodRho:   map[string]float64{"sam": 0.4, "1sam": 0.4, "lsam": 0.4, "jsam": 0.4},
+		Seeds:       10,
+	},
+	"twolayer": {
+		Name:        "twolayer",
+		Description: "two-layer linear net f = v^T W x on the high-dimensional toy: J-SAM as SGD with l2 penalties",
+		Data:        Data{Kind: "highdim", D: 200, MuNorm: 1, Sigma: 1, NTrain: 100, NTest: 1000, Noise: 0.3},
+		Model:       Model{Kind: "twolayer", Hidden: []int{32}, Bias: false},
+		Train:       train.Config{LR: 0.1, Steps: 500, RecordEvery: 5, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
+		Methods:     allMethods,
+		MethodRho:   map[string]float64{"sam": 0.2, "1sam": 0.2, "lsam": 0.2, "jsam": 0.2},
+		Seeds:       10,
+	},
+	"blobs3": {
+		Name:        "blobs3",
+		Description: "three 2-D Gaussian blobs, 30% of labels moved to another class, MLP 2-32-32-3 ReLU",
+		Data:        Data{Kind: "blobs", Classes: 3, Radius: 1.5, Spread: 1, NTrain: 300, NTest: 2000, Noise: 0.3},
+		Model:       Model{Kind: "mlp", Hidden: []int{32, 32}, Activation: "relu", Bias: true},
+		Train:       train.Config{LR: 0.2, Steps: 1000, RecordEvery: 10, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
+		Methods:     allMethods,
+		MethodRho:   map[string]float64{"sam": 0.1, "1sam": 0.02, "lsam": 0.02, "jsam": 0.02},
+		Seeds:       10,
+	},
+}
+
+// Presets returns the preset names, sorted.
+func Presets() []string {
+	var s []string
+	for k := range presets {
+		s = append(s, k)
+	}
+	sort.Strings(s)
+	return s
+}
+
+// Preset returns a copy of the named preset.
+func Preset(name string) (*Config, error) {
+	p, ok := presets[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown preset %q (want one of %s)", name, strings.Join(Presets(), ", "))
+	}
+	return p.Clone(), nil
+}

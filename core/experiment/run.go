@@ -1,0 +1,219 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/samlab/samlab/core/train"
+)
+
+// Result is one (method, seed) run.
+type Result struct {
+	Method  string          `json:"method"`
+	Seed    uint64          `json:"seed"`
+	History []train.Metrics `json:"history"`
+	Err     error           `json:"-"`
+}
+
+// Progress is called after each finished run (from any goroutine, serialised).
+type Progress func(done, total int, r *Result)
+
+// Run runs every method on every seed of c, workers at a time (0: GOMAXPROCS),
+// and returns the results ordered by method (Methods order) then seed. A run
+// that fails keeps its error in Result.Err; Run's own error is only for an
+// invalid config or a cancelled context.
+func Run(ctx context.Context, c *Config, workers int, progress Progress) ([]Result, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c.Normalize()
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	setups := make([]*Setup, c.Seeds)
+	for s := range setups {
+		st, err := c.Build(c.FirstSeed + uint64(s))
+		if err != nil {
+			return nil, fmt.Errorf("seed %d: %w", c.FirstSeed+uint64(s), err)
+		}
+		setups[s] = st
+	}
+	results := make([]Result, len(c.Methods)*c.Seeds)
+	jobs := make(chan int)
+	var mu sync.Mutex
+	done := 0
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				m, s := c.Methods[j/c.Seeds], setups[j%c.Seeds]
+				r := &results[j]
+				r.Method, r.Seed = m, s.Seed
+				tr, err := c.Trainer(s, m)
+				if err == nil {
+					r.History, err = tr.Run(ctx, nil)
+				}
+				if err != nil {
+					r.Err = fmt.Errorf("%s seed %d: %w", m, s.Seed, err)
+				}
+				mu.Lock()
+				done++
+				if progress != nil {
+					progress(done, len(results), r)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for j := range results {
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return results, ctx.Err()
+}
+
+// Num is a float64 that encodes NaN and Inf as JSON null.
+type Num float64
+
+// MarshalJSON writes null for NaN and Inf.
+func (n Num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// Stat is a mean and a sample standard deviation over seeds.
+type Stat struct {
+	Mean float64 `json:"-"`
+	Std  float64 `json:"-"`
+	N    int     `json:"n"`
+}
+
+// MarshalJSON writes mean and std (null when undefined) and n.
+func (s Stat) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Mean Num `json:"mean"`
+		Std  Num `json:"std"`
+		N    int `json:"n"`
+	}{Num(s.Mean), Num(s.Std), s.N})
+}
+
+// NewStat summarises xs, skipping NaNs.
+func NewStat(xs []float64) Stat {
+	var s Stat
+	var sum float64
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			sum += x
+			s.N++
+		}
+	}
+	if s.N == 0 {
+		return Stat{Mean: math.NaN(), Std: math.NaN()}
+	}
+	s.Mean = sum / float64(s.N)
+	if s.N > 1 {
+		var v float64
+		for _, x := range xs {
+			if !math.IsNaN(x) {
+				v += (x - s.Mean) * (x - s.Mean)
+			}
+		}
+		s.Std = math.Sqrt(v / float64(s.N-1))
+	}
+	return s
+}
+
+// MethodSummary is what one method achieved over the seeds.
+type MethodSummary struct {
+	Method string `json:"method"`
+	// Rho, GammaAct, GammaLast are the method's hyperparameters.
+	Rho       float64 `json:"rho"`
+	GammaAct  float64 `json:"gamma_act"`
+	GammaLast float64 `json:"gamma_last"`
+	// BestTestAcc is the early-stopping accuracy, BestStep its step.
+	BestTestAcc  Stat `json:"best_test_acc"`
+	BestStep     Stat `json:"best_step"`
+	FinalTestAcc Stat `json:"final_test_acc"`
+	FinalClean   Stat `json:"final_clean_acc"`
+	FinalFlipped Stat `json:"final_flipped_acc"`
+	// MemorizeStep is the step from which flipped-train accuracy stays
+	// above 50% (see MemorizeStep); runs that never memorise count as the last
+	// step, and Memorized says in how many runs it happened.
+	MemorizeStep Stat `json:"memorize_step"`
+	Memorized    int  `json:"memorized"`
+	Failed       int  `json:"failed"`
+	// PerSeedBest holds the best test accuracy per seed, in seed order.
+	PerSeedBest []Num `json:"per_seed_best"`
+}
+
+// Summary is the summary.json of a toy run.
+type Summary struct {
+	Config  *Config         `json:"config"`
+	Methods []MethodSummary `json:"methods"`
+}
+
+// Summarize computes per-method statistics from results.
+func Summarize(c *Config, results []Result) Summary {
+	by := map[string][]Result{}
+	for _, r := range results {
+		by[r.Method] = append(by[r.Method], r)
+	}
+	s := Summary{Config: c}
+	for _, m := range c.Methods {
+		rs := by[m]
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Seed < rs[j].Seed })
+		tc := c.RunConfig(m)
+		ms := MethodSummary{Method: m, Rho: tc.Rho, GammaAct: tc.GammaAct, GammaLast: tc.GammaLast}
+		var best, bestStep, final, clean, flipped, mem []float64
+		for _, r := range rs {
+			if r.Err != nil || len(r.History) == 0 {
+				ms.Failed++
+				ms.PerSeedBest = append(ms.PerSeedBest, Num(math.NaN()))
+				continue
+			}
+			last := r.History[len(r.History)-1]
+			best = append(best, last.BestTestAcc)
+			ms.PerSeedBest = append(ms.PerSeedBest, Num(last.BestTestAcc))
+			bestStep = append(bestStep, float64(last.BestStep))
+			final = append(final, last.TestAcc)
+			clean = append(clean, last.CleanAcc)
+			flipped = append(flipped, last.FlippedAcc)
+			ms.Memorized++
+			step := MemorizeStep(r.History)
+			if step < 0 {
+				ms.Memorized--
+				step = last.Step
+			}
+			mem = append(mem, float64(step))
+		}
+		ms.BestTestAcc, ms.BestStep, ms.FinalTestAcc = NewStat(best), NewStat(bestStep), NewStat(final)
+		ms.FinalClean, ms.FinalFlipped, ms.MemorizeStep = NewStat(clean), NewStat(flipped), NewStat(mem)
+		s.Methods = append(s.Methods, ms)
+	}
+	return s
+}
+
+// MemorizeStep returns the first recorded step whose flipped-train accuracy
+// exceeds 0.5, or -1.
+func MemorizeStep(h []train.Metrics) int {
+	for _, m := range h {
+		if m.FlippedAcc > 0.5 {
+			return m.Step
+		}
+	}
+	return -1
+}

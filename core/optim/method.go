@@ -1,0 +1,74 @@
+package optim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Method computes an update direction. Direction sets g to the direction at
+// weights w for the examples in batch and returns the mean loss at w.
+// A Method keeps its own scratch vectors, allocated on first use, so steady
+// state steps allocate nothing. A Method value serves one Backend.
+type Method[V any] interface {
+	// Name returns the method's short name (sgd, sam, 1sam, lsam, jsam, regsgd).
+	Name() string
+	Direction(b Backend[V], g, w V, batch []int) float64
+}
+
+// Hyper holds the method hyperparameters. The zero value is plain SGD-like:
+// Rho 0 makes every SAM variant equal SGD.
+type Hyper struct {
+	// Rho is the perturbation radius of SAM, 1-SAM, L-SAM and J-SAM.
+	Rho float64 `yaml:"rho" json:"rho"`
+	// GammaAct is Reg-SGD's penalty on the mean squared last hidden activation norm.
+	GammaAct float64 `yaml:"gamma_act" json:"gamma_act"`
+	// GammaLast is Reg-SGD's penalty on the squared last-layer weight norm.
+	GammaLast float64 `yaml:"gamma_last" json:"gamma_last"`
+}
+
+// Names lists the method names accepted by New, in the paper's order.
+var Names = []string{"sgd", "sam", "1sam", "lsam", "jsam", "regsgd"}
+
+// Labels maps method names to display labels.
+var Labels = map[string]string{
+	"sgd": "SGD", "sam": "SAM", "1sam": "1-SAM", "lsam": "L-SAM", "jsam": "J-SAM", "regsgd": "Reg-SGD",
+}
+
+// Canonical returns the canonical method name for s (case-insensitive,
+// accepting "1-sam", "l-sam", "j-sam", "reg-sgd"), or an error naming the
+// accepted names.
+func Canonical(s string) (string, error) {
+	n := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", ""))
+	n = strings.ReplaceAll(n, "_", "")
+	for _, m := range Names {
+		if n == m {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown method %q (want one of %s)", s, strings.Join(Names, ", "))
+}
+
+// New returns the method called name with hyperparameters h.
+func New[V any](name string, h Hyper) (Method[V], error) {
+	n, err := Canonical(name)
+	if err != nil {
+		return nil, err
+	}
+	if h.Rho < 0 || h.GammaAct < 0 || h.GammaLast < 0 {
+		return nil, fmt.Errorf("method %s: rho, gamma_act and gamma_last must be >= 0 (got %g, %g, %g)", n, h.Rho, h.GammaAct, h.GammaLast)
+	}
+	switch n {
+	case "sgd":
+		return &SGD[V]{}, nil
+	case "sam":
+		return &SAM[V]{Rho: h.Rho}, nil
+	case "1sam":
+		return &OneSAM[V]{Rho: h.Rho}, nil
+	case "lsam":
+		return &LSAM[V]{Rho: h.Rho}, nil
+	case "jsam":
+		return &JSAM[V]{Rho: h.Rho}, nil
+	default:
+		return &RegSGD[V]{GammaAct: h.GammaAct, GammaLast: h.GammaLast}, nil
+	}
+}

@@ -1,0 +1,53 @@
+package optim
+
+import "fmt"
+
+// Update is the base step every method shares: heavy-ball momentum and
+// L2 weight decay added to the gradient (torch.optim.SGD style):
+// d = g + WeightDecay*w; buf = Momentum*buf + d; w = w - LR*buf.
+// The zero value with LR set is plain gradient descent.
+type Update[V any] struct {
+	LR          float64 `yaml:"lr" json:"lr"`
+	Momentum    float64 `yaml:"momentum" json:"momentum"`
+	WeightDecay float64 `yaml:"weight_decay" json:"weight_decay"`
+
+	init bool
+	buf  V
+}
+
+// Validate reports an invalid learning rate, momentum or weight decay.
+func (u *Update[V]) Validate() error {
+	switch {
+	case !(u.LR > 0):
+		return fmt.Errorf("lr must be > 0 (got %g)", u.LR)
+	case u.Momentum < 0 || u.Momentum >= 1:
+		return fmt.Errorf("momentum must be in [0, 1) (got %g)", u.Momentum)
+	case u.WeightDecay < 0:
+		return fmt.Errorf("weight_decay must be >= 0 (got %g)", u.WeightDecay)
+	}
+	return nil
+}
+
+// Apply updates w in place with direction g; g may be modified.
+func (u *Update[V]) Apply(b Backend[V], w, g V) {
+	if u.WeightDecay != 0 {
+		b.Axpy(g, u.WeightDecay, w)
+	}
+	if u.Momentum == 0 {
+		b.Axpy(w, -u.LR, g)
+		return
+	}
+	if !u.init {
+		u.buf, u.init = b.NewVec(), true
+	}
+	b.Scale(u.buf, u.Momentum)
+	b.Axpy(u.buf, 1, g)
+	b.Axpy(w, -u.LR, u.buf)
+}
+
+// Buffer returns the momentum buffer (nil before the first momentum step),
+// for checkpoints.
+func (u *Update[V]) Buffer() (V, bool) { return u.buf, u.init }
+
+// SetBuffer restores a momentum buffer saved by Buffer.
+func (u *Update[V]) SetBuffer(v V) { u.buf, u.init = v, true }

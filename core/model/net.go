@@ -7,6 +7,9 @@ package model
 
 import (
 	"fmt"
+
+	"gonum.org/v1/gonum/floats"
+
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -362,21 +365,8 @@ func softplus(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+// dot is floats.Dot: assembly on amd64, pure Go in the browser.
+func dot(a, b []float64) float64 { return floats.Dot(a, b[:len(a)]) }
 
 func axpy(dst []float64, a float64, x []float64) {
 	x = x[:len(dst)]

@@ -1,5 +1,5 @@
 // Package train runs the toy experiments: a Backend over the gonum-free
-// flat-vector toy networks (model.Net) for the methods of core/optim, a
+// toy networks (model.Net, flat []float64 parameters) for the methods of core/optim, a
 // Trainer that a UI can drive one step at a time and a batch runner can
 // drive to the end, and the per-step metrics of the paper.
 package train
@@ -10,6 +10,7 @@ import (
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/model"
 	"github.com/samlab/samlab/core/optim"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Toy implements optim.Backend[[]float64] for a model.Net on a dataset.
@@ -45,12 +46,7 @@ func (t *Toy) NewVec() []float64 { return make([]float64, t.Net.NumParams()) }
 func (t *Toy) Copy(dst, src []float64) { copy(dst, src) }
 
 // Axpy sets dst += a*x.
-func (t *Toy) Axpy(dst []float64, a float64, x []float64) {
-	x = x[:len(dst)]
-	for i := range dst {
-		dst[i] += a * x[i]
-	}
-}
+func (t *Toy) Axpy(dst []float64, a float64, x []float64) { floats.AddScaled(dst, a, x) }
 
 // Scale sets v *= a (a == 0 clears v, NaNs included).
 func (t *Toy) Scale(v []float64, a float64) {
@@ -66,13 +62,7 @@ func (t *Toy) Scale(v []float64, a float64) {
 // Norm returns ||v||_2.
 func (t *Toy) Norm(v []float64) float64 { return norm(v) }
 
-func norm(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x * x
-	}
-	return math.Sqrt(s)
-}
+func norm(v []float64) float64 { return math.Sqrt(floats.Dot(v, v)) }
 
 // Outputs returns the number of logits.
 func (t *Toy) Outputs() int { return t.Net.Out }

@@ -1,0 +1,122 @@
+package data
+
+import (
+	"math"
+	"testing"
+)
+
+func TestFlipLabelsExactFraction(t *testing.T) {
+	cases := []struct {
+		n, k int
+		rate float64
+	}{
+		{100, 2, 0.3}, {101, 2, 0.3}, {1000, 10, 0.4}, {7, 3, 0}, {50, 2, 1}, {333, 5, 0.25},
+	}
+	for _, tc := range cases {
+		y := make([]int, tc.n)
+		for i := range y {
+			y[i] = i % tc.k
+		}
+		got, mask, err := FlipLabels(y, tc.k, tc.rate, 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := int(math.Round(tc.rate * float64(tc.n)))
+		flipped := 0
+		for i := range y {
+			if mask[i] {
+				flipped++
+				if got[i] == y[i] || got[i] < 0 || got[i] >= tc.k {
+					t.Fatalf("n=%d: flipped label %d -> %d", tc.n, y[i], got[i])
+				}
+			} else if got[i] != y[i] {
+				t.Fatalf("n=%d: unflipped label %d changed to %d", tc.n, y[i], got[i])
+			}
+		}
+		if flipped != want {
+			t.Errorf("n=%d rate=%g: %d flipped, want %d", tc.n, tc.rate, flipped, want)
+		}
+		again, mask2, _ := FlipLabels(y, tc.k, tc.rate, 42)
+		for i := range y {
+			if again[i] != got[i] || mask2[i] != mask[i] {
+				t.Fatalf("not deterministic at %d", i)
+			}
+		}
+	}
+}
+
+func TestFlipLabelsUniformTargets(t *testing.T) {
+	const n, k = 30000, 4
+	y := make([]int, n) // all class 0
+	got, _, _ := FlipLabels(y, k, 0.9, 1)
+	var counts [k]int
+	for _, c := range got {
+		counts[c]++
+	}
+	for c := 1; c < k; c++ { // each other class gets about 0.9*n/3 = 9000
+		if math.Abs(float64(counts[c])-9000) > 400 {
+			t.Errorf("class %d got %d flips, want about 9000", c, counts[c])
+		}
+	}
+}
+
+func TestFlipLabelsRejectsBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		rate float64
+		k    int
+	}{{-0.1, 2}, {1.5, 2}, {math.NaN(), 2}, {0.2, 1}} {
+		if _, _, err := FlipLabels([]int{0, 1}, tc.k, tc.rate, 0); err == nil {
+			t.Errorf("rate %g k %d accepted", tc.rate, tc.k)
+		}
+	}
+}
+
+func TestGaussAndHighDim(t *testing.T) {
+	g := Gauss2D{Means: [][2]float64{{-2, 0}, {2, 0}}, Spread: 0.5, NTrain: 200, NTest: 100}
+	tr, te, err := g.Make(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.N() != 200 || te.N() != 100 || tr.Validate() != nil {
+		t.Fatalf("sizes %d %d", tr.N(), te.N())
+	}
+	// class means are where they were asked to be
+	var sum [2]float64
+	for i := 0; i < tr.N(); i++ {
+		sum[tr.Y[i]] += tr.Row(i)[0]
+	}
+	if m0, m1 := sum[0]/100, sum[1]/100; math.Abs(m0+2) > 0.2 || math.Abs(m1-2) > 0.2 {
+		t.Errorf("class means %g %g", m0, m1)
+	}
+	tr2, _, _ := g.Make(3)
+	if tr2.X[17] != tr.X[17] {
+		t.Error("not deterministic")
+	}
+	if err := tr.ApplyNoise(0.25, 9); err != nil || tr.NumFlipped() != 50 {
+		t.Errorf("ApplyNoise: %v, %d flipped", err, tr.NumFlipped())
+	}
+	h := HighDim{D: 50, NTrain: 20, NTest: 10, MuNorm: 3, Sigma: 0.1}
+	htr, _, err := h.Make(1)
+	if err != nil || htr.D != 50 || len(htr.X) != 1000 {
+		t.Fatalf("highdim: %v", err)
+	}
+	for i := 0; i < htr.N(); i++ {
+		if s := htr.Row(i)[0] * float64(2*htr.Y[i]-1); s < 2 {
+			t.Errorf("example %d: signed mean coordinate %g", i, s)
+		}
+	}
+	bad := []interface{ Validate() error }{
+		Gauss2D{Means: [][2]float64{{0, 0}}, Spread: 1, NTrain: 10, NTest: 1},
+		Gauss2D{Means: [][2]float64{{0, 0}, {1, 1}}, Spread: 0, NTrain: 10, NTest: 1},
+		HighDim{D: 1, NTrain: 10, NTest: 1, MuNorm: 1, Sigma: 1},
+		HighDim{D: 10, NTrain: 10, NTest: 1, MuNorm: 1, Sigma: -1},
+	}
+	for i, b := range bad {
+		if b.Validate() == nil {
+			t.Errorf("bad config %d accepted", i)
+		}
+	}
+	if b := Blobs(3, 1, 0.2, 30, 30); len(b.Means) != 3 || math.Abs(b.Means[1][0]+0.5) > 1e-12 {
+		t.Errorf("Blobs means %v", b.Means)
+	}
+}

@@ -1,0 +1,135 @@
+package experiment
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPresetsAreValid(t *testing.T) {
+	for _, name := range Presets() {
+		c, err := Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("preset %s: %v", name, err)
+		}
+		if _, err := c.Build(0); err != nil {
+			t.Errorf("preset %s: build: %v", name, err)
+		}
+	}
+	if _, err := Preset("nope"); err == nil || !strings.Contains(err.Error(), "demo") {
+		t.Errorf("unknown preset error %v should list the presets", err)
+	}
+}
+
+func TestValidateNamesEveryBadValue(t *testing.T) {
+	c, _ := Preset("demo")
+	c.Data.Noise = 0.9
+	c.Train.LR = -1
+	c.Methods = []string{"sgd", "adam"}
+	c.Model.Hidden = []int{0}
+	c.Seeds = 0
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, want := range []string{"data.noise", "lr", "adam", "model.hidden", "seeds"} {
+		found := false
+		for _, l := range lines {
+			found = found || strings.Contains(l, want)
+		}
+		if !found {
+			t.Errorf("no error line mentions %q: %q", want, lines)
+		}
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	cases := []struct {
+		name, yaml, wantErr string
+		check               func(*Config) bool
+	}{
+		{"preset override", "preset: demo\ndata:\n  noise: 0.1\nmethods: [sgd, 1-SAM]\n", "", func(c *Config) bool {
+			return c.Data.Noise == 0.1 && c.Model.Hidden[0] == 32 && len(c.Methods) == 2
+		}},
+		{"unknown key", "preset: demo\ntrain:\n  learning_rate: 0.1\n", "learning_rate", nil},
+		{"unknown preset", "preset: huge\n", "unknown preset", nil},
+		{"bad yaml", "data: [\n", "config", nil},
+		{"full config", "name: x\ndata: {kind: gauss2d, means: [[-1,0],[1,0]], spread: 1, n_train: 20, n_test: 20, noise: 0.2}\nmodel: {kind: linear, bias: true}\ntrain: {lr: 0.1, steps: 5, rho: 0.1}\nmethods: [sam]\nseeds: 2\n", "", func(c *Config) bool {
+			return c.Validate() == nil && c.Train.Rho == 0.1
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse([]byte(tc.yaml), "test.yaml")
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want it to mention %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !tc.check(c) {
+				t.Fatalf("err %v, config %+v", err, c)
+			}
+		})
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestYAMLRoundTrip(t *testing.T) {
+	c, _ := Preset("blobs3")
+	c.Normalize()
+	b, err := c.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Normalize()
+	b2, _ := d.YAML()
+	if string(b) != string(b2) {
+		t.Errorf("round trip differs:\n%s\n---\n%s", b, b2)
+	}
+}
+
+func TestSameSetupAcrossMethods(t *testing.T) {
+	c, _ := Preset("demo")
+	a, _ := c.Build(4)
+	b, _ := c.Build(4)
+	if a.W0[10] != b.W0[10] || a.Train.X[5] != b.Train.X[5] || a.Train.NumFlipped() != 120 {
+		t.Fatalf("setup not deterministic or wrong noise: %d flipped", a.Train.NumFlipped())
+	}
+}
+
+func TestSummaryAndTrace(t *testing.T) {
+	c, _ := Preset("linear2d")
+	c.Seeds, c.Train.Steps, c.Methods = 3, 30, []string{"sgd", "1sam"}
+	rs, err := Run(context.Background(), c, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Summarize(c, rs)
+	if len(s.Methods) != 2 || s.Methods[1].Rho != 0.5 || s.Methods[0].BestTestAcc.N != 3 || len(s.Methods[0].PerSeedBest) != 3 {
+		t.Fatalf("summary %+v", s.Methods)
+	}
+	tr, err := NewTrace(context.Background(), c, "1sam", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Steps) != 7 || len(tr.Steps[0].Params) != 3 || len(tr.Train.X) != 100 || tr.Hyper.Rho != 0.5 || tr.Model.Layers[0].BiasOffset != 2 {
+		t.Fatalf("trace: %d steps, %+v", len(tr.Steps), tr.Model)
+	}
+}

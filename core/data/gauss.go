@@ -9,11 +9,14 @@ import (
 // Gauss2D configures two (or more) Gaussian classes in the plane.
 // The zero value is invalid; start from a preset or set every field.
 type Gauss2D struct {
-	// Means holds one 2-D mean per class; len(Means) is the class count.
-	Means [][2]float64 `yaml:"means" json:"means"`
+	// Means holds the 2-D component means. Without MeanClasses, component c
+	// is class c; with it, component c belongs to class MeanClasses[c] (so
+	// several Gaussians can form one class, as in the XOR layout).
+	Means       [][2]float64 `yaml:"means" json:"means"`
+	MeanClasses []int        `yaml:"mean_classes,omitempty" json:"mean_classes,omitempty"`
 	// Spread is the standard deviation of each coordinate.
 	Spread float64 `yaml:"spread" json:"spread"`
-	// NTrain and NTest are the total numbers of points, split evenly over classes.
+	// NTrain and NTest are the total numbers of points, split evenly over components.
 	NTrain int `yaml:"n_train" json:"n_train"`
 	NTest  int `yaml:"n_test" json:"n_test"`
 }
@@ -23,6 +26,10 @@ func (g Gauss2D) Validate() error {
 	switch {
 	case len(g.Means) < 2:
 		return fmt.Errorf("data: need at least 2 class means (got %d)", len(g.Means))
+	case g.MeanClasses != nil && len(g.MeanClasses) != len(g.Means):
+		return fmt.Errorf("data: mean_classes has %d entries for %d means", len(g.MeanClasses), len(g.Means))
+	case g.classes() < 2:
+		return fmt.Errorf("data: mean_classes must name at least 2 classes 0..K-1 (got %v)", g.MeanClasses)
 	case !(g.Spread > 0):
 		return fmt.Errorf("data: spread must be > 0 (got %g)", g.Spread)
 	case g.NTrain < len(g.Means):
@@ -33,6 +40,26 @@ func (g Gauss2D) Validate() error {
 	return nil
 }
 
+// classes returns the number of classes K (0 if MeanClasses is malformed).
+func (g Gauss2D) classes() int {
+	if g.MeanClasses == nil {
+		return len(g.Means)
+	}
+	seen := map[int]bool{}
+	k := 0
+	for _, c := range g.MeanClasses {
+		if c < 0 {
+			return 0
+		}
+		seen[c] = true
+		k = max(k, c+1)
+	}
+	if len(seen) != k {
+		return 0
+	}
+	return k
+}
+
 // Make draws the train and test sets (clean labels) for a seed.
 func (g Gauss2D) Make(seed uint64) (train, test *Dataset, err error) {
 	if err := g.Validate(); err != nil {
@@ -40,13 +67,16 @@ func (g Gauss2D) Make(seed uint64) (train, test *Dataset, err error) {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x6a055))
 	draw := func(n int) *Dataset {
-		k := len(g.Means)
-		d := newDataset(n, 2, k)
+		d := newDataset(n, 2, g.classes())
 		for i := 0; i < n; i++ {
-			c := i % k
+			c := i % len(g.Means)
 			d.X[2*i] = g.Means[c][0] + g.Spread*rng.NormFloat64()
 			d.X[2*i+1] = g.Means[c][1] + g.Spread*rng.NormFloat64()
-			d.Y[i], d.Clean[i] = c, c
+			y := c
+			if g.MeanClasses != nil {
+				y = g.MeanClasses[c]
+			}
+			d.Y[i], d.Clean[i] = y, y
 		}
 		return d
 	}

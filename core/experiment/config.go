@@ -19,16 +19,18 @@ import (
 // Data configures the dataset. Kind is gauss2d (two classes at Means),
 // blobs (Classes classes on a circle of Radius) or highdim (x = y*mu + noise).
 type Data struct {
-	Kind    string       `yaml:"kind" json:"kind"`
-	Means   [][2]float64 `yaml:"means,omitempty" json:"means,omitempty"`
-	Spread  float64      `yaml:"spread,omitempty" json:"spread,omitempty"`
-	Classes int          `yaml:"classes,omitempty" json:"classes,omitempty"`
-	Radius  float64      `yaml:"radius,omitempty" json:"radius,omitempty"`
-	D       int          `yaml:"d,omitempty" json:"d,omitempty"`
-	MuNorm  float64      `yaml:"mu_norm,omitempty" json:"mu_norm,omitempty"`
-	Sigma   float64      `yaml:"sigma,omitempty" json:"sigma,omitempty"`
-	NTrain  int          `yaml:"n_train" json:"n_train"`
-	NTest   int          `yaml:"n_test" json:"n_test"`
+	Kind  string       `yaml:"kind" json:"kind"`
+	Means [][2]float64 `yaml:"means,omitempty" json:"means,omitempty"`
+	// MeanClasses assigns each mean to a class (gauss2d; default: mean c is class c).
+	MeanClasses []int   `yaml:"mean_classes,omitempty" json:"mean_classes,omitempty"`
+	Spread      float64 `yaml:"spread,omitempty" json:"spread,omitempty"`
+	Classes     int     `yaml:"classes,omitempty" json:"classes,omitempty"`
+	Radius      float64 `yaml:"radius,omitempty" json:"radius,omitempty"`
+	D           int     `yaml:"d,omitempty" json:"d,omitempty"`
+	MuNorm      float64 `yaml:"mu_norm,omitempty" json:"mu_norm,omitempty"`
+	Sigma       float64 `yaml:"sigma,omitempty" json:"sigma,omitempty"`
+	NTrain      int     `yaml:"n_train" json:"n_train"`
+	NTest       int     `yaml:"n_test" json:"n_test"`
 	// Noise is the fraction of training labels flipped (data.NoiseConvention).
 	Noise float64 `yaml:"noise" json:"noise"`
 }
@@ -167,7 +169,7 @@ func (c *Config) gauss() data.Gauss2D {
 	if c.Data.Kind == "blobs" {
 		return data.Blobs(c.Data.Classes, c.Data.Radius, c.Data.Spread, c.Data.NTrain, c.Data.NTest)
 	}
-	return data.Gauss2D{Means: c.Data.Means, Spread: c.Data.Spread, NTrain: c.Data.NTrain, NTest: c.Data.NTest}
+	return data.Gauss2D{Means: c.Data.Means, MeanClasses: c.Data.MeanClasses, Spread: c.Data.Spread, NTrain: c.Data.NTrain, NTest: c.Data.NTest}
 }
 
 func (c *Config) highdim() data.HighDim {
@@ -249,6 +251,7 @@ func (c *Config) Trainer(s *Setup, method string) (*train.Trainer, error) {
 func (c *Config) Clone() *Config {
 	d := *c
 	d.Data.Means = slices.Clone(c.Data.Means)
+	d.Data.MeanClasses = slices.Clone(c.Data.MeanClasses)
 	d.Model.Hidden = slices.Clone(c.Model.Hidden)
 	d.Methods = slices.Clone(c.Methods)
 	if c.MethodRho != nil {

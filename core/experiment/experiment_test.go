@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/samlab/samlab/core/train"
 )
 
 func TestPresetsAreValid(t *testing.T) {
@@ -131,5 +133,30 @@ func TestSummaryAndTrace(t *testing.T) {
 	}
 	if len(tr.Steps) != 7 || len(tr.Steps[0].Params) != 3 || len(tr.Train.X) != 100 || tr.Hyper.Rho != 0.5 || tr.Model.Layers[0].BiasOffset != 2 {
 		t.Fatalf("trace: %d steps, %+v", len(tr.Steps), tr.Model)
+	}
+}
+
+func TestMemorizeStep(t *testing.T) {
+	h := func(acc ...float64) []train.Metrics {
+		var out []train.Metrics
+		for i, a := range acc {
+			out = append(out, train.Metrics{Step: 10 * i, FlippedAcc: a})
+		}
+		return out
+	}
+	cases := []struct {
+		h    []train.Metrics
+		want int
+	}{
+		{h(0.9, 0.2, 0.3), -1},           // step 0 does not count
+		{h(0.1, 0.6, 0.4, 0.7, 0.8), 30}, // must stay above 0.5
+		{h(0.1, 0.2, 0.51), 20},
+		{h(0.5, 0.5), -1},
+		{nil, -1},
+	}
+	for i, tc := range cases {
+		if got := MemorizeStep(tc.h); got != tc.want {
+			t.Errorf("case %d: %d, want %d", i, got, tc.want)
+		}
 	}
 }

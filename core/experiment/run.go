@@ -9,6 +9,8 @@ import (
 	"sort"
 	"sync"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/samlab/samlab/core/train"
 )
 
@@ -111,30 +113,23 @@ func (s Stat) MarshalJSON() ([]byte, error) {
 	}{Num(s.Mean), Num(s.Std), s.N})
 }
 
-// NewStat summarises xs, skipping NaNs.
+// NewStat summarises xs, skipping NaNs (Std is the sample standard
+// deviation, 0 for one value; Mean and Std are NaN for none).
 func NewStat(xs []float64) Stat {
-	var s Stat
-	var sum float64
+	var ok []float64
 	for _, x := range xs {
 		if !math.IsNaN(x) {
-			sum += x
-			s.N++
+			ok = append(ok, x)
 		}
 	}
-	if s.N == 0 {
+	switch len(ok) {
+	case 0:
 		return Stat{Mean: math.NaN(), Std: math.NaN()}
+	case 1:
+		return Stat{Mean: ok[0], N: 1}
 	}
-	s.Mean = sum / float64(s.N)
-	if s.N > 1 {
-		var v float64
-		for _, x := range xs {
-			if !math.IsNaN(x) {
-				v += (x - s.Mean) * (x - s.Mean)
-			}
-		}
-		s.Std = math.Sqrt(v / float64(s.N-1))
-	}
-	return s
+	m, sd := stat.MeanStdDev(ok, nil)
+	return Stat{Mean: m, Std: sd, N: len(ok)}
 }
 
 // MethodSummary is what one method achieved over the seeds.
@@ -207,13 +202,20 @@ func Summarize(c *Config, results []Result) Summary {
 	return s
 }
 
-// MemorizeStep returns the first recorded step whose flipped-train accuracy
-// exceeds 0.5, or -1.
+// MemorizeStep returns the first recorded step after step 0 from which
+// flipped-train accuracy stays above 0.5 to the end of the run, or -1.
 func MemorizeStep(h []train.Metrics) int {
+	at := -1
 	for _, m := range h {
-		if m.FlippedAcc > 0.5 {
-			return m.Step
+		switch {
+		case m.Step == 0:
+		case m.FlippedAcc > 0.5:
+			if at < 0 {
+				at = m.Step
+			}
+		default:
+			at = -1
 		}
 	}
-	return -1
+	return at
 }

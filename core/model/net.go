@@ -268,19 +268,56 @@ func (n *Net) Backward(ws *Workspace, w, g, dz, dh []float64, scale float64) {
 			}
 			axpy(db, dv, W[o*ly.in:(o+1)*ly.in])
 		}
-		pre := ws.pre[l]
-		switch n.Act {
-		case ReLU:
-			for j, v := range pre {
-				if v <= 0 {
-					db[j] = 0
-				}
+		n.actGrad(l, ws, db)
+	}
+}
+
+// GradNorm returns ||J^T dz||, the norm of the gradient Backward would add
+// (with scale 1), without forming it: each layer's weight gradient is the
+// outer product delta a^T, whose norm is ||delta||*||a||, so only the deltas
+// are propagated. Call it after Forward, like Backward.
+func (n *Net) GradNorm(ws *Workspace, w, dz []float64) float64 {
+	L := len(n.layers)
+	copy(ws.delta[L], dz)
+	sq := 0.0
+	for l := L - 1; l >= 0; l-- {
+		ly := n.layers[l]
+		d := ws.delta[l+1]
+		dd := floats.Dot(d, d)
+		aa := floats.Dot(ws.a[l], ws.a[l])
+		if ly.bOff >= 0 {
+			aa++
+		}
+		sq += dd * aa
+		if l == 0 {
+			break
+		}
+		W := w[ly.wOff : ly.wOff+ly.in*ly.out]
+		db := ws.delta[l]
+		clear(db)
+		for o, dv := range d {
+			if dv != 0 {
+				axpy(db, dv, W[o*ly.in:(o+1)*ly.in])
 			}
-		case Tanh:
-			act := ws.a[l]
-			for j := range db {
-				db[j] *= 1 - act[j]*act[j]
+		}
+		n.actGrad(l, ws, db)
+	}
+	return math.Sqrt(sq)
+}
+
+// actGrad multiplies db by the derivative of layer l's activation.
+func (n *Net) actGrad(l int, ws *Workspace, db []float64) {
+	switch n.Act {
+	case ReLU:
+		for j, v := range ws.pre[l] {
+			if v <= 0 {
+				db[j] = 0
 			}
+		}
+	case Tanh:
+		act := ws.a[l]
+		for j := range db {
+			db[j] *= 1 - act[j]*act[j]
 		}
 	}
 }

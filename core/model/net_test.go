@@ -64,6 +64,15 @@ func TestBackwardMatchesFiniteDifferences(t *testing.T) {
 				}
 				g := make([]float64, n.NumParams())
 				n.Backward(ws, w, g, r, dh, 1)
+				gn := 0.0
+				for _, v := range g {
+					gn += v * v
+				}
+				if dh == nil {
+					if got := n.GradNorm(ws, w, r); math.Abs(got-math.Sqrt(gn)) > 1e-10*(1+got) {
+						t.Fatalf("GradNorm %g, want %g", got, math.Sqrt(gn))
+					}
+				}
 				const h = 1e-6
 				for j := range w {
 					old := w[j]

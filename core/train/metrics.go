@@ -48,11 +48,10 @@ func (m Metrics) Values() []float64 {
 type evaluator struct {
 	ws *model.Workspace
 	r  []float64
-	g  []float64
 }
 
 func newEvaluator(n *model.Net) evaluator {
-	return evaluator{ws: n.NewWorkspace(), r: make([]float64, n.Out), g: make([]float64, n.NumParams())}
+	return evaluator{ws: n.NewWorkspace(), r: make([]float64, n.Out)}
 }
 
 // Evaluate measures the current weights on the train and test sets and
@@ -68,9 +67,7 @@ func (t *Trainer) Evaluate() Metrics {
 		ok := b2f(model.Predict(z) == y)
 		rn := norm(e.r)
 		m.HiddenNorm += norm(t.Net.HiddenAct(e.ws))
-		clear(e.g)
-		t.Net.Backward(e.ws, t.W, e.g, e.r, nil, 1)
-		gn := norm(e.g)
+		gn := t.Net.GradNorm(e.ws, t.W, e.r)
 		if t.Train.Flipped[i] {
 			nf++
 			cf += ok

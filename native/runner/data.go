@@ -16,4 +16,3 @@ func LoadData(c Config) (train, test *dataset.Set, noisy []int, flipped []bool, 
 	noisy, flipped, err = data.FlipLabels(train.Labels, train.K, c.Noise, c.Seed)
 	return
 }
-

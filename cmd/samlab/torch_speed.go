@@ -1,0 +1,71 @@
+//go:build torch
+
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/samlab/samlab/native/runner"
+	"github.com/samlab/samlab/native/torchnet"
+)
+
+func init() {
+	register("speed", "images/s of each method's training step on random data (LibTorch)", runSpeed)
+}
+
+func runSpeed(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("speed", flag.ContinueOnError)
+	methods := fs.String("methods", "sgd,sam,regsgd", "comma-separated methods")
+	model := fs.String("model", "resnet18", "model: "+strings.Join(torchnet.Archs, ", "))
+	norm := fs.String("norm", "bn", "normalisation: "+strings.Join(torchnet.Norms, ", "))
+	width := fs.Float64("width", 1, "channel width multiplier")
+	shape := fs.String("shape", "3x32x32", "input CxHxW")
+	classes := fs.Int("classes", 10, "classes")
+	batch := fs.Int("batch", 128, "batch size")
+	steps := fs.Int("steps", 5, "timed steps per method")
+	warmup := fs.Int("warmup", 1, "untimed steps first")
+	rho := fs.Float64("rho", 0.01, "rho")
+	ga := fs.Float64("gamma-act", 1e-3, "Reg-SGD gamma_act")
+	gl := fs.Float64("gamma-last", 1e-3, "Reg-SGD gamma_last")
+	device := fs.String("device", "auto", "device: auto, cpu, cuda")
+	threads := fs.Int("threads", 0, "LibTorch threads (0: default)")
+	rss := fs.Int("rss-every", 0, "print the resident set size every N steps (leak check)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var c, h, w int
+	if _, err := fmt.Sscanf(*shape, "%dx%dx%d", &c, &h, &w); err != nil {
+		return fmt.Errorf("-shape %q: want CxHxW, e.g. 3x32x32", *shape)
+	}
+	cfg := runner.SpeedConfig{
+		Methods: strings.Split(*methods, ","),
+		Spec:    torchnet.Spec{Arch: *model, Norm: *norm, Width: *width, InC: c, H: h, W: w, K: *classes},
+		Batch:   *batch, Steps: *steps, Warmup: *warmup, Rho: *rho, GammaAct: *ga, GammaLast: *gl,
+		Device: *device, Threads: *threads, RSSEvery: *rss,
+	}
+	dev, err := torchnet.ParseDevice(*device)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s/%s width %g, input %s, batch %d, %d timed steps, %s, %d threads\n",
+		*model, *norm, *width, *shape, *batch, *steps, torchnet.DeviceName(dev), torchnet.SetThreads(*threads))
+	fmt.Printf("%-8s %10s %10s %8s\n", "method", "s/step", "images/s", "x SGD")
+	var sgd float64
+	_, err = runner.Speed(ctx, cfg, func(r runner.SpeedResult) {
+		if r.Method == "sgd" {
+			sgd = r.StepSeconds
+		}
+		ratio := "-"
+		if sgd > 0 {
+			ratio = fmt.Sprintf("%.2f", r.StepSeconds/sgd)
+		}
+		fmt.Printf("%-8s %10.4f %10.1f %8s\n", r.Method, r.StepSeconds, r.ImagesPerSec, ratio)
+		for _, s := range r.RSS {
+			fmt.Printf("  rss after %d steps: %d KiB\n", s.Step, s.KiB)
+		}
+	})
+	return err
+}

@@ -1,0 +1,109 @@
+//go:build torch
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/native/dataset"
+	"github.com/samlab/samlab/native/runner"
+	"github.com/samlab/samlab/native/torchnet"
+)
+
+func init() {
+	register("train", "train a ResNet18/CNN with one method on CIFAR10 or Fashion-MNIST (LibTorch)", runTrain)
+}
+
+// configFlags binds every Config field to a flag; resolve applies the flags
+// the user set on top of a YAML config, so flags override the file.
+type configFlags struct {
+	fs  *flag.FlagSet
+	c   runner.Config
+	cfg string
+}
+
+func newConfigFlags(name string) *configFlags {
+	f := &configFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError), c: runner.Default()}
+	bindConfig(f.fs, &f.c)
+	f.fs.StringVar(&f.cfg, "config", "", "YAML config file (keys as in config.yaml); flags override it")
+	return f
+}
+
+// bindConfig binds the flags of every Config field to c (defaults: c's values).
+func bindConfig(fs *flag.FlagSet, c *runner.Config) {
+	fs.StringVar(&c.Method, "method", c.Method, "method: "+strings.Join(optim.Names, ", "))
+	fs.StringVar(&c.Dataset, "dataset", c.Dataset, "dataset: "+strings.Join(dataset.Names, ", "))
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "dataset folder (default: "+dataset.DefaultDir("fashion-mnist")+" for fashion-mnist, data/<dataset> otherwise)")
+	fs.StringVar(&c.Model, "model", c.Model, "model: "+strings.Join(torchnet.Archs, ", "))
+	fs.StringVar(&c.Norm, "norm", c.Norm, "normalisation: "+strings.Join(torchnet.Norms, ", ")+" (ln for the per-example methods, as in the paper)")
+	fs.Float64Var(&c.Width, "width", c.Width, "channel width multiplier")
+	fs.Float64Var(&c.Noise, "noise", c.Noise, "fraction of training labels flipped")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
+	fs.Float64Var(&c.LR, "lr", c.LR, "learning rate")
+	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "momentum")
+	fs.Float64Var(&c.WeightDecay, "weight-decay", c.WeightDecay, "weight decay")
+	fs.Float64Var(&c.Rho, "rho", c.Rho, "SAM radius (sam, 1sam, lsam, jsam)")
+	fs.Float64Var(&c.GammaAct, "gamma-act", c.GammaAct, "Reg-SGD penalty on mean ||h||^2 of the last hidden layer")
+	fs.Float64Var(&c.GammaLast, "gamma-last", c.GammaLast, "Reg-SGD penalty on ||W_last||^2")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed (initialisation, noise, data order, augmentation)")
+	fs.BoolVar(&c.Augment, "augment", c.Augment, "random crop + horizontal flip")
+	fs.IntVar(&c.TrainSubset, "train-subset", c.TrainSubset, "use only the first N training examples (0: all)")
+	fs.IntVar(&c.TestSubset, "test-subset", c.TestSubset, "use only the first N test examples (0: all)")
+	fs.IntVar(&c.EvalTrain, "eval-train", c.EvalTrain, "training examples evaluated for train/clean/flipped accuracy (0: all)")
+	fs.StringVar(&c.Device, "device", c.Device, "device: auto, cpu, cuda")
+	fs.IntVar(&c.Threads, "threads", c.Threads, "LibTorch threads (0: LibTorch's default)")
+	fs.StringVar(&c.Out, "out", c.Out, "output folder")
+}
+
+// resolve returns the config: defaults, then the YAML file, then set flags.
+func (f *configFlags) resolve() (runner.Config, error) {
+	if f.cfg == "" {
+		return f.c, nil
+	}
+	c, err := runner.LoadConfig(f.cfg, runner.Default())
+	if err != nil {
+		return c, err
+	}
+	g := flag.NewFlagSet(f.fs.Name(), flag.ContinueOnError)
+	bindConfig(g, &c)
+	var ferr error
+	f.fs.Visit(func(fl *flag.Flag) {
+		if g.Lookup(fl.Name) != nil && ferr == nil {
+			ferr = g.Set(fl.Name, fl.Value.String())
+		}
+	})
+	return c, ferr
+}
+
+func runTrain(ctx context.Context, args []string) error {
+	f := newConfigFlags("train")
+	resume := f.fs.Bool("resume", false, "continue the run in -out from its last.ckpt")
+	quiet := f.fs.Bool("quiet", false, "no progress bar")
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	if f.fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", f.fs.Arg(0))
+	}
+	c, err := f.resolve()
+	if err != nil {
+		return err
+	}
+	o := runner.Options{Resume: *resume, Log: os.Stdout}
+	if !*quiet {
+		o.Progress = os.Stderr
+	}
+	err = runner.Train(ctx, c, o)
+	if errors.Is(err, runner.ErrInterrupted) {
+		fmt.Fprintln(os.Stderr, "samlab train:", err)
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,136 @@
+//go:build torch
+
+package runner
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/native/torchnet"
+)
+
+// SpeedConfig is a throughput benchmark: Steps timed training steps (after
+// Warmup untimed ones) of each method on random data of the given shape.
+type SpeedConfig struct {
+	Methods                  []string
+	Spec                     torchnet.Spec
+	Batch, Steps, Warmup     int
+	Rho, GammaAct, GammaLast float64
+	Device                   string
+	Threads                  int
+	Seed                     uint64
+	// RSSEvery samples the process's resident set size every so many steps
+	// (0: never) into SpeedResult.RSS.
+	RSSEvery int
+}
+
+// SpeedResult is one method's measured throughput.
+type SpeedResult struct {
+	Method       string
+	Seconds      float64 // timed steps only
+	StepSeconds  float64
+	ImagesPerSec float64
+	RSS          []RSSSample
+}
+
+// RSSSample is the resident set size (KiB) after Step steps.
+type RSSSample struct {
+	Step int
+	KiB  int
+}
+
+// RSSKiB returns this process's resident set size from /proc/self/status
+// (0 where unavailable).
+func RSSKiB() int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return n
+		}
+	}
+	return 0
+}
+
+// Speed runs the benchmark, calling report after each method.
+func Speed(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([]SpeedResult, error) {
+	dev, err := torchnet.ParseDevice(c.Device)
+	if err != nil {
+		return nil, err
+	}
+	torchnet.SetThreads(c.Threads)
+	if c.Batch <= 0 || c.Steps <= 0 || c.Warmup < 0 {
+		return nil, fmt.Errorf("speed: batch and steps must be > 0")
+	}
+	net, err := torchnet.NewNet(c.Spec, dev)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(c.Seed, 9))
+	sz := c.Spec.InC * c.Spec.H * c.Spec.W
+	x := make([]float32, c.Batch*sz)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	y := make([]int, c.Batch)
+	for i := range y {
+		y[i] = rng.IntN(c.Spec.K)
+	}
+	b := torchnet.NewBackend(net)
+	defer b.Close()
+	b.SetBatch(x, y)
+	var out []SpeedResult
+	for _, name := range c.Methods {
+		m, err := optim.New[torchnet.Vec](name, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast})
+		if err != nil {
+			return out, err
+		}
+		per := m.Name() == "1sam" || m.Name() == "lsam" || m.Name() == "jsam"
+		w := net.Init(c.Seed)
+		g := b.NewVec()
+		u := &optim.Update[torchnet.Vec]{LR: 1e-3, Momentum: 0.9, WeightDecay: 5e-4}
+		res := SpeedResult{Method: m.Name()}
+		var start time.Time
+		for s := 0; s < c.Warmup+c.Steps; s++ {
+			if ctx.Err() != nil {
+				return out, ctx.Err()
+			}
+			if s == c.Warmup {
+				start = time.Now()
+			}
+			if per {
+				b.UpdateRunningStats(w)
+			}
+			m.Direction(b, g, w, b.Batch())
+			u.Apply(b, w, g)
+			if c.RSSEvery > 0 && (s+1)%c.RSSEvery == 0 {
+				res.RSS = append(res.RSS, RSSSample{s + 1, RSSKiB()})
+			}
+		}
+		res.Seconds = time.Since(start).Seconds()
+		res.StepSeconds = res.Seconds / float64(c.Steps)
+		res.ImagesPerSec = float64(c.Batch*c.Steps) / res.Seconds
+		w.Drop()
+		g.Drop()
+		if buf, ok := u.Buffer(); ok {
+			buf.Drop()
+		}
+		out = append(out, res)
+		if report != nil {
+			report(res)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,171 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Grid is a sweep: every combination of methods, noise rates, rho values
+// and seeds is one run (a cell) of Base.
+type Grid struct {
+	Base    Config
+	Methods []string
+	Noises  []float64
+	Rhos    []float64
+	Seeds   []uint64
+}
+
+// CellName names a cell's folder: <method>_noise<noise>_rho<rho>_seed<seed>.
+func CellName(c Config) string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	return fmt.Sprintf("%s_noise%s_rho%s_seed%d", c.Method, f(c.Noise), f(c.Rho), c.Seed)
+}
+
+// Cells expands the grid into validated configs whose Out is root/CellName.
+// Rho does not matter for SGD and Reg-SGD: they get one cell per noise and
+// seed (with the first rho).
+func (g Grid) Cells(root string) ([]Config, error) {
+	if len(g.Methods) == 0 || len(g.Noises) == 0 || len(g.Rhos) == 0 || len(g.Seeds) == 0 {
+		return nil, fmt.Errorf("sweep: every grid axis (methods, noises, rhos, seeds) needs at least one value")
+	}
+	var out []Config
+	seen := map[string]bool{}
+	for _, m := range g.Methods {
+		for _, n := range g.Noises {
+			for ri, r := range g.Rhos {
+				for _, s := range g.Seeds {
+					c := g.Base
+					c.Method, c.Noise, c.Rho, c.Seed = m, n, r, s
+					if err := c.Validate(); err != nil {
+						return nil, fmt.Errorf("sweep: %w", err)
+					}
+					if (c.Method == "sgd" || c.Method == "regsgd") && ri > 0 {
+						continue
+					}
+					name := CellName(c)
+					if seen[name] {
+						continue
+					}
+					seen[name] = true
+					c.Out = filepath.Join(root, name)
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// WriteSweep writes one folder per cell with its config.yaml, the list of
+// cell folders (cells.txt, one per line) and a Slurm job-array script
+// (sweep.sbatch) that runs cell $SLURM_ARRAY_TASK_ID with exe. It returns
+// the script's path.
+func WriteSweep(root string, cells []Config, exe string, slurmArgs []string) (string, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", fmt.Errorf("sweep: %w", err)
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return "", err
+	}
+	var list strings.Builder
+	for _, c := range cells {
+		if err := os.MkdirAll(c.Out, 0o755); err != nil {
+			return "", fmt.Errorf("sweep: %w", err)
+		}
+		if err := WriteConfig(filepath.Join(c.Out, "cell.yaml"), c); err != nil {
+			return "", err
+		}
+		a, _ := filepath.Abs(c.Out)
+		list.WriteString(a + "\n")
+	}
+	if err := os.WriteFile(filepath.Join(root, "cells.txt"), []byte(list.String()), 0o644); err != nil {
+		return "", fmt.Errorf("sweep: %w", err)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "#!/bin/bash\n# samlab sweep: %d cells, one per array task. Submit with: sbatch %s\n", len(cells), filepath.Join(abs, "sweep.sbatch"))
+	fmt.Fprintf(&sb, "#SBATCH --job-name=samlab-sweep\n#SBATCH --array=0-%d\n#SBATCH --output=%s/slurm-%%A_%%a.out\n", len(cells)-1, abs)
+	for _, a := range slurmArgs {
+		fmt.Fprintf(&sb, "#SBATCH %s\n", a)
+	}
+	fmt.Fprintf(&sb, "set -euo pipefail\ncell=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" %q)\n", filepath.Join(abs, "cells.txt"))
+	fmt.Fprintf(&sb, "exec %q train --config \"$cell/cell.yaml\" --out \"$cell\" --resume --quiet\n", exe)
+	script := filepath.Join(root, "sweep.sbatch")
+	if err := os.WriteFile(script, []byte(sb.String()), 0o755); err != nil {
+		return "", fmt.Errorf("sweep: %w", err)
+	}
+	return script, nil
+}
+
+// Done reports whether the cell's metrics.csv has all its epochs.
+func Done(c Config) bool {
+	rows, err := ReadMetrics(filepath.Join(c.Out, MetricsFile))
+	return err == nil && len(rows) >= c.Epochs
+}
+
+// RunLocal runs the cells with exe (`exe train --config ... --resume`),
+// parallel at a time, skipping finished cells; each cell logs to train.log in
+// its folder. It returns the first error after all started cells end.
+func RunLocal(ctx context.Context, cells []Config, exe string, parallel int, progress func(string)) error {
+	if parallel < 1 {
+		parallel = 1
+	}
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []string
+	for _, c := range cells {
+		if Done(c) {
+			progress(fmt.Sprintf("%s: already done", filepath.Base(c.Out)))
+			continue
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(c Config) {
+			defer func() { <-sem; wg.Done() }()
+			logf, err := os.Create(filepath.Join(c.Out, "train.log"))
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, err.Error())
+				mu.Unlock()
+				return
+			}
+			defer logf.Close()
+			cmd := exec.Command(exe, "train", "--config", filepath.Join(c.Out, "cell.yaml"), "--out", c.Out, "--resume", "--quiet")
+			cmd.Stdout, cmd.Stderr = logf, logf
+			if err := cmd.Start(); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Sprintf("%s: %v", filepath.Base(c.Out), err))
+				mu.Unlock()
+				return
+			}
+			stop := context.AfterFunc(ctx, func() { cmd.Process.Signal(os.Interrupt) })
+			err = cmd.Wait()
+			stop()
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v (see %s)", filepath.Base(c.Out), err, logf.Name()))
+				progress(fmt.Sprintf("%s: failed", filepath.Base(c.Out)))
+				return
+			}
+			progress(fmt.Sprintf("%s: done", filepath.Base(c.Out)))
+		}(c)
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return fmt.Errorf("sweep: %d cells failed: %s", len(errs), strings.Join(errs, "; "))
+	}
+	return ctx.Err()
+}

@@ -8,7 +8,8 @@
 #   default           Debian's libtorch-dev 1.13 (CPU), installed with apt when missing
 #   LIBTORCH=/dir     a LibTorch 2.0.x directory (include/, lib/), e.g. the CUDA build from
 #                     pytorch.org; add TORCH_CUDA=1 to link libtorch_cuda. Run `make gotch`
-#                     again (it re-patches) when switching flavours.
+#                     again (it re-patches) when switching flavours. TORCH_CXXFLAGS adds C++ flags,
+#                     e.g. -D_GLIBCXX_USE_CXX11_ABI=0 for LibTorch taken from a pip wheel.
 #
 # The main go.mod only `require`s gotch (no replace, so `go install` of the module keeps
 # working); the torch build uses build/go.work, which replaces gotch with the patched copy.
@@ -16,12 +17,19 @@
 GOTCH_VERSION := v0.8.0
 LIBTORCH ?=
 TORCH_CUDA ?= 0
+TORCH_CXXFLAGS ?=
 TORCH_GOWORK := $(CURDIR)/build/go.work
 TORCH_GO := GOWORK=$(TORCH_GOWORK) CGO_ENABLED=1 $(GO)
 TORCH_STAMP := build/gotch/.samlab-patched
 TORCH_TEST_TIMEOUT ?= 20m
 
 TEST_TARGETS += test-torch
+
+# A different flavour than the one build/gotch was patched for forces a re-patch.
+TORCH_FLAVOUR := $(LIBTORCH) $(TORCH_CUDA) $(TORCH_CXXFLAGS)
+ifneq ($(strip $(shell cat $(TORCH_STAMP) 2>/dev/null)),$(strip $(TORCH_FLAVOUR)))
+  $(shell rm -f $(TORCH_STAMP))
+endif
 
 .PHONY: gotch torch test-torch torch-deps
 torch-deps:
@@ -36,9 +44,9 @@ $(TORCH_STAMP): native/gotchpatch/patch.sh native/gotchpatch/stubs-v0.8.0.txt mk
 	@src=$$(GOFLAGS=-mod=mod $(GO) mod download -json github.com/sugarme/gotch@$(GOTCH_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$$/\1/p'); \
 	  [ -n "$$src" ] || { echo "make gotch: cannot find gotch $(GOTCH_VERSION) in the module cache"; exit 1; }; \
 	  echo "patching gotch $(GOTCH_VERSION) from $$src into build/gotch ($(if $(LIBTORCH),LIBTORCH=$(LIBTORCH),Debian libtorch))"; \
-	  LIBTORCH='$(LIBTORCH)' TORCH_CUDA='$(TORCH_CUDA)' native/gotchpatch/patch.sh "$$src" build/gotch
+	  LIBTORCH='$(LIBTORCH)' TORCH_CUDA='$(TORCH_CUDA)' TORCH_CXXFLAGS='$(TORCH_CXXFLAGS)' native/gotchpatch/patch.sh "$$src" build/gotch
 	@printf 'go 1.26\n\nuse ..\n\nreplace github.com/sugarme/gotch $(GOTCH_VERSION) => ./gotch\n' > build/go.work
-	@echo "$(LIBTORCH) $(TORCH_CUDA)" > $(TORCH_STAMP)
+	@echo "$(TORCH_FLAVOUR)" > $(TORCH_STAMP)
 
 ## torch: build bin/samlab with the LibTorch commands (train, sweep, collect, speed)
 torch: $(TORCH_STAMP)
@@ -47,5 +55,6 @@ torch: $(TORCH_STAMP)
 
 ## test-torch: the tagged tests (LibTorch backend, models, training loop, resume)
 test-torch: $(TORCH_STAMP)
-	$(TORCH_GO) vet -tags torch ./native/... ./cmd/...
-	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(TORCH_GO) test -tags torch -count=1 -timeout $(TORCH_TEST_TIMEOUT) ./native/... ./cmd/...
+	$(TORCH_GO) vet -tags torch ./native/... ./cmd/samlab
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(TORCH_GO) test -tags torch -count=1 -timeout $(TORCH_TEST_TIMEOUT) ./native/...
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(TORCH_GO) test -tags torch -count=1 -timeout $(TORCH_TEST_TIMEOUT) -run 'Torch' ./cmd/samlab

@@ -119,6 +119,7 @@ func Speed(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([]Spee
 				res.RSS = append(res.RSS, RSSSample{s + 1, RSSKiB()})
 			}
 		}
+		b.Norm(w) // reads a value back: waits for queued GPU work
 		res.Seconds = time.Since(start).Seconds()
 		res.StepSeconds = res.Seconds / float64(c.Steps)
 		res.ImagesPerSec = float64(c.Batch*c.Steps) / res.Seconds

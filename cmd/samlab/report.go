@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/samlab/samlab/core/report"
+)
+
+func init() {
+	register("report", "run the paper's claims on the toy models; write figures and report/README.md", runReport)
+}
+
+// runReport parses the report flags and writes the report.
+func runReport(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	out := fs.String("out", "report", "output folder for README.md, the figures and configs/")
+	quick := fs.Bool("quick", false, "smoke test: 2 seeds, about an eighth of the steps, short sweeps (a few seconds to a minute)")
+	seeds := fs.Int("seeds", 0, "seeds of the main experiments (default 6, quick 2)")
+	sweepSeeds := fs.Int("sweep-seeds", 0, "seeds of the sensitivity sweeps (default 3, quick 2)")
+	workers := fs.Int("workers", 0, "parallel runs (default: number of CPUs)")
+	docs := fs.String("docs", "", "also write <dir>/report.md and <dir>/figures/ (the README copy), e.g. docs")
+	quiet := fs.Bool("quiet", false, "no progress lines")
+	var deep listFlag
+	fs.Var(&deep, "deep", "deep-network run folder (config.yaml + metrics.csv) or a folder holding them; repeat or separate with commas")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	plan := report.DefaultPlan()
+	if *quick {
+		plan = report.QuickPlan()
+	}
+	if *seeds > 0 {
+		plan.Seeds = *seeds
+	}
+	if *sweepSeeds > 0 {
+		plan.SweepSeeds = *sweepSeeds
+	}
+	opts := report.Options{Out: *out, Plan: plan, Quick: *quick, Workers: *workers, Deep: deep,
+		Command: "samlab report " + strings.Join(args, " "), Log: os.Stderr}
+	if *quiet {
+		opts.Log = nil
+	}
+	start := time.Now()
+	rep, err := report.Run(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if *docs != "" {
+		if err := rep.WriteDocs(*docs); err != nil {
+			return err
+		}
+	}
+	rep.VerdictTable(os.Stdout, false)
+	fmt.Fprintf(os.Stderr, "report written to %s/README.md in %.1fs\n", *out, time.Since(start).Seconds())
+	return nil
+}
+
+// listFlag collects a repeatable, comma-separated flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}

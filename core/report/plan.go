@@ -1,0 +1,106 @@
+package report
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/samlab/samlab/core/experiment"
+)
+
+// Plan sizes the experiments of a report. The settings themselves come from
+// the experiment presets (read when the report runs); the plan only says
+// how many seeds, how many steps and which sweep values.
+type Plan struct {
+	// Seeds is the number of seeds of the main experiments (claims 1-7).
+	Seeds int
+	// SweepSeeds is the number of seeds of the sensitivity sweeps (claim 8).
+	SweepSeeds int
+	// StepsScale multiplies every preset's step count (1: as the preset says).
+	StepsScale float64
+	// RhoScales multiply each SAM variant's preset rho in the rho sweep.
+	RhoScales []float64
+	// Noises are the label-noise rates of the noise sweep.
+	Noises []float64
+	// Gammas are the values of gamma_act and of gamma_last in the Reg-SGD grid.
+	Gammas []float64
+	// LinearRhoScales multiply the highdim preset's 1-SAM rho in claim 3.
+	LinearRhoScales []float64
+}
+
+// DefaultPlan is the full report (a few minutes on two cores).
+func DefaultPlan() Plan {
+	return Plan{
+		Seeds: 6, SweepSeeds: 3, StepsScale: 1,
+		RhoScales:       []float64{0.25, 0.5, 1, 2, 4},
+		Noises:          []float64{0, 0.1, 0.2, 0.3, 0.4},
+		Gammas:          []float64{0, 1e-3, 1e-2, 1e-1},
+		LinearRhoScales: []float64{0, 0.5, 1, 2},
+	}
+}
+
+// QuickPlan is a smoke-test report: two seeds, a fraction of the steps,
+// short sweeps. Its numbers are too noisy to judge the claims.
+func QuickPlan() Plan {
+	return Plan{
+		Seeds: 2, SweepSeeds: 2, StepsScale: 0.12,
+		RhoScales:       []float64{0.5, 1, 2},
+		Noises:          []float64{0, 0.3},
+		Gammas:          []float64{0, 1e-2},
+		LinearRhoScales: []float64{0, 1, 2},
+	}
+}
+
+// Validate reports an unusable plan.
+func (p Plan) Validate() error {
+	switch {
+	case p.Seeds < 1 || p.SweepSeeds < 1:
+		return fmt.Errorf("plan: seeds must be >= 1 (got %d and %d)", p.Seeds, p.SweepSeeds)
+	case !(p.StepsScale > 0):
+		return fmt.Errorf("plan: steps scale must be > 0 (got %g)", p.StepsScale)
+	case len(p.RhoScales) < 2 || len(p.Noises) < 2 || len(p.Gammas) < 2 || len(p.LinearRhoScales) < 2:
+		return fmt.Errorf("plan: every sweep needs at least two values")
+	}
+	return nil
+}
+
+// preset loads a preset and applies the plan's seeds and step scale.
+func (p Plan) preset(name string, seeds int) (*experiment.Config, error) {
+	c, err := experiment.Preset(name)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	c.Seeds, c.FirstSeed = seeds, 0
+	every := c.Train.RecordEvery
+	if every == 0 {
+		every = 10
+	}
+	if p.StepsScale != 1 {
+		steps := int(math.Round(float64(c.Train.Steps) * p.StepsScale))
+		c.Train.Steps = max(steps, 5*every)
+	}
+	return c, nil
+}
+
+// Experiment names: the presets each claim is measured on.
+const (
+	mainPreset   = "wide2d"   // nonlinear MLP that memorises: claims 1, 2, 5, 6, 7, 8
+	demoPreset   = "demo"     // the browser demo's MLP: a second setting of claim 1
+	linearPreset = "highdim"  // linear, d > n: claims 1 and 3
+	exactPreset  = "linear2d" // linear logistic: claim 4
+)
+
+// mainConfig is the nonlinear experiment at a noise rate with methods.
+func (p Plan) mainConfig(name string, noise float64, seeds int, methods ...string) (*experiment.Config, error) {
+	c, err := p.preset(mainPreset, seeds)
+	if err != nil {
+		return nil, err
+	}
+	c.Name = name
+	c.Data.Noise = noise
+	c.Methods = methods
+	return c, nil
+}
+
+func rhoOf(c *experiment.Config, m string) float64 { return c.RunConfig(m).Rho }
+
+func fmtG(x float64) string { return fmt.Sprintf("%g", x) }

@@ -1,0 +1,247 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Verdict is the outcome of checking one claim against the measured numbers.
+type Verdict int
+
+// The verdicts, from worst to best. Inconclusive means a premise of the
+// claim failed (for example, there is no gain to recover), so the claim
+// could not be checked in this setting.
+const (
+	Inconclusive Verdict = iota
+	DoesNotHold
+	Mixed
+	Holds
+)
+
+// String returns the verdict as the report writes it.
+func (v Verdict) String() string {
+	switch v {
+	case Holds:
+		return "holds"
+	case Mixed:
+		return "mixed"
+	case DoesNotHold:
+		return "does not hold"
+	}
+	return "inconclusive"
+}
+
+// MostFraction is the share of seeds that must agree in sign for a paired
+// comparison to count ("most seeds"): at least two thirds.
+const MostFraction = 2.0 / 3.0
+
+// Test is one numeric check behind a verdict. Premise tests gate the claim:
+// if one fails the claim is Inconclusive whatever the other tests say.
+type Test struct {
+	// Name says what is checked, e.g. "1-SAM beats SGD at 30% noise".
+	Name string
+	// Pass is the outcome.
+	Pass bool
+	// Premise marks a precondition of the claim rather than the claim itself.
+	Premise bool
+	// Detail gives the numbers and the rule, e.g. "mean gap +3.1 pts > 1.0 pts; 5/6 seeds".
+	Detail string
+}
+
+// Combine turns tests into a verdict: Inconclusive if a premise failed or
+// there are no claim tests, Holds if every claim test passed, DoesNotHold
+// if none did, Mixed otherwise.
+func Combine(tests []Test) Verdict {
+	pass, total := 0, 0
+	for _, t := range tests {
+		if t.Premise {
+			if !t.Pass {
+				return Inconclusive
+			}
+			continue
+		}
+		total++
+		if t.Pass {
+			pass++
+		}
+	}
+	switch {
+	case total == 0:
+		return Inconclusive
+	case pass == total:
+		return Holds
+	case pass == 0:
+		return DoesNotHold
+	}
+	return Mixed
+}
+
+// Paired holds the per-seed differences a[i]-b[i] of two paired samples.
+type Paired struct {
+	Diff []float64
+}
+
+// NewPaired pairs a and b by index (the same seed), skipping pairs with a NaN.
+// It panics if the lengths differ.
+func NewPaired(a, b []float64) Paired {
+	if len(a) != len(b) {
+		panic(fmt.Sprintf("report: paired samples of different lengths %d and %d", len(a), len(b)))
+	}
+	var p Paired
+	for i := range a {
+		if d := a[i] - b[i]; !math.IsNaN(d) {
+			p.Diff = append(p.Diff, d)
+		}
+	}
+	return p
+}
+
+// Mean returns the mean difference (NaN with no pairs).
+func (p Paired) Mean() float64 { return mean(p.Diff) }
+
+// Std returns the sample standard deviation of the differences (0 with one pair).
+func (p Paired) Std() float64 { return std(p.Diff) }
+
+// Wins returns how many differences are > 0.
+func (p Paired) Wins() int {
+	n := 0
+	for _, d := range p.Diff {
+		if d > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// most reports whether k of n is at least MostFraction (false for n == 0).
+func most(k, n int) bool { return n > 0 && float64(k) >= MostFraction*float64(n)-1e-9 }
+
+// Greater tests "a exceeds b by more than margin": the mean paired difference
+// a-b must exceed margin and a > b must hold in most seeds (MostFraction).
+// unit scales the numbers in Detail (100 with "pts" for accuracies).
+func Greater(name string, a, b []float64, margin float64, u Unit) Test {
+	p := NewPaired(a, b)
+	m := p.Mean()
+	ok := m > margin && most(p.Wins(), len(p.Diff))
+	return Test{Name: name, Pass: ok, Detail: fmt.Sprintf("mean difference %s ± %s (need > %s); larger in %d/%d seeds (need %s)",
+		u.Signed(m), u.Abs(p.Std()), u.Signed(margin), p.Wins(), len(p.Diff), needMost(len(p.Diff)))}
+}
+
+// AtLeastFraction tests "mean(a-base) >= frac * mean(ref-base)" together with
+// a > base in most seeds: a recovers at least frac of ref's gain over base.
+func AtLeastFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
+	ga, gr := NewPaired(a, base), NewPaired(ref, base)
+	ma, mr := ga.Mean(), gr.Mean()
+	ok := ma >= frac*mr && most(ga.Wins(), len(ga.Diff))
+	return Test{Name: name, Pass: ok, Detail: fmt.Sprintf("gain %s vs reference gain %s: %s of it (need >= %.0f%%); gain > 0 in %d/%d seeds (need %s)",
+		u.Signed(ma), u.Signed(mr), pct(ma, mr), 100*frac, ga.Wins(), len(ga.Diff), needMost(len(ga.Diff)))}
+}
+
+// BelowFraction tests "mean(a-base) < frac * mean(ref-base)": a recovers less
+// than frac of ref's gain; the per-seed check is that ref beats a in most seeds.
+func BelowFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
+	ga, gr := NewPaired(a, base), NewPaired(ref, base)
+	ma, mr := ga.Mean(), gr.Mean()
+	ra := NewPaired(ref, a)
+	ok := ma < frac*mr && most(ra.Wins(), len(ra.Diff))
+	return Test{Name: name, Pass: ok, Detail: fmt.Sprintf("gain %s vs reference gain %s: %s of it (need < %.0f%%); reference ahead in %d/%d seeds (need %s)",
+		u.Signed(ma), u.Signed(mr), pct(ma, mr), 100*frac, ra.Wins(), len(ra.Diff), needMost(len(ra.Diff)))}
+}
+
+// Within tests |x| <= bound.
+func Within(name string, x, bound float64, u Unit) Test {
+	return Test{Name: name, Pass: math.Abs(x) <= bound, Detail: fmt.Sprintf("|%s| (need <= %s)", u.Signed(x), u.Abs(bound))}
+}
+
+// Below tests x < bound (a scalar check, e.g. a numerical error); what
+// names x in Detail.
+func Below(name string, x, bound float64, what string) Test {
+	return Test{Name: name, Pass: x < bound, Detail: fmt.Sprintf("%s %.2g (need < %.2g)", what, x, bound)}
+}
+
+// Premise returns t marked as a premise.
+func Premise(t Test) Test { t.Premise = true; return t }
+
+func needMost(n int) string {
+	k := int(math.Ceil(MostFraction*float64(n) - 1e-9))
+	return fmt.Sprintf(">= %d", k)
+}
+
+func pct(a, b float64) string {
+	if b == 0 || math.IsNaN(a/b) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", 100*a/b)
+}
+
+// Unit formats numbers in test details.
+type Unit struct {
+	// Scale multiplies values (100 for accuracies shown in points).
+	Scale float64
+	// Suffix follows values ("pts", "%").
+	Suffix string
+	// Prec is the number of decimals.
+	Prec int
+}
+
+// Points is accuracy in percentage points with one decimal.
+var Points = Unit{Scale: 100, Suffix: " pts", Prec: 1}
+
+// Plain is an unscaled number with three significant decimals.
+var Plain = Unit{Scale: 1, Prec: 3}
+
+// Signed formats x with a sign.
+func (u Unit) Signed(x float64) string {
+	return fmt.Sprintf("%+.*f%s", u.Prec, x*u.Scale, u.Suffix)
+}
+
+// Abs formats x without a forced sign.
+func (u Unit) Abs(x float64) string {
+	return fmt.Sprintf("%.*f%s", u.Prec, x*u.Scale, u.Suffix)
+}
+
+func mean(xs []float64) float64 {
+	s, n := 0.0, 0
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			s += x
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return s / float64(n)
+}
+
+func std(xs []float64) float64 {
+	m, n, v := mean(xs), 0, 0.0
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			v += (x - m) * (x - m)
+			n++
+		}
+	}
+	if n < 2 {
+		return 0
+	}
+	return math.Sqrt(v / float64(n-1))
+}
+
+// summarize lists test outcomes as one line each for the report.
+func summarize(tests []Test) string {
+	var b strings.Builder
+	for _, t := range tests {
+		mark := "pass"
+		if !t.Pass {
+			mark = "FAIL"
+		}
+		kind := ""
+		if t.Premise {
+			kind = " (premise)"
+		}
+		fmt.Fprintf(&b, "- **%s**%s — %s: %s\n", mark, kind, t.Name, t.Detail)
+	}
+	return b.String()
+}

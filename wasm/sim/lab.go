@@ -1,0 +1,256 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/samlab/samlab/core/data"
+	"github.com/samlab/samlab/core/model"
+	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/core/train"
+)
+
+// Sample is one point of a panel's curves: accuracies (fractions in [0,1])
+// at a step. Flipped is NaN when no training label is flipped.
+type Sample struct {
+	Step                 int
+	Test, Clean, Flipped float64
+}
+
+// Panel trains one method. Its fields are read by the UI; change them only
+// through Lab.
+type Panel struct {
+	// Method is the canonical method name, Label its display name.
+	Method, Label string
+	// Rho is the radius the method trains with (0 for SGD and Reg-SGD).
+	Rho float64
+	// T is the core trainer.
+	T *train.Trainer
+	// Curve holds a Sample every Lab.Every steps, starting at step 0.
+	Curve []Sample
+	// Best is the sample with the best test accuracy so far (the
+	// early-stopping point); its Step is -1 before any sample.
+	Best Sample
+	// Err is set when training diverged; the panel then stops.
+	Err error
+	// Version changes whenever the weights change.
+	Version uint64
+
+	ws *model.Workspace
+	r  []float64
+}
+
+// Last returns the latest sample (Step -1 before any).
+func (p *Panel) Last() Sample {
+	if len(p.Curve) == 0 {
+		return Sample{Step: -1}
+	}
+	return p.Curve[len(p.Curve)-1]
+}
+
+// Lab is a running demo: one Panel per method, every panel on the same data
+// and the same initial weights. It is not safe for concurrent use.
+type Lab struct {
+	// P holds the parameters the lab was built from.
+	P Params
+	// Config is the resolved experiment config.
+	Config *Config
+	// Setup holds the data and initial weights shared by all panels.
+	Setup *Setup
+	// Train is the training set in use: Setup.Train plus the added points.
+	Train *data.Dataset
+	// Added counts the points added with AddPoint.
+	Added int
+	// Panels holds one panel per method of P.Methods.
+	Panels []*Panel
+	// View is the square window of the plane the panels show.
+	View View
+	// Every is the interval, in steps, of the curve samples (at least 1;
+	// the app raises it with the speed so a frame samples each panel at
+	// most once).
+	Every int
+}
+
+// New builds a lab for p.
+func New(p Params) (*Lab, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("new lab: %w", err)
+	}
+	cfg, err := p.Config()
+	if err != nil {
+		return nil, fmt.Errorf("new lab: %w", err)
+	}
+	s, err := cfg.Build(p.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("new lab: build data and model: %w", err)
+	}
+	if s.Train.D != 2 {
+		return nil, fmt.Errorf("new lab: preset %s is not 2-D", p.Preset)
+	}
+	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: 5}
+	l.View = FitView(s.Train)
+	if err := l.Reset(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// With returns a lab for q. When q changes only the methods or the
+// training values (lr, rho), the new lab keeps l's data, added points
+// included, and initial weights; otherwise it starts from fresh data.
+// Either way training restarts at step 0.
+func (l *Lab) With(q Params) (*Lab, error) {
+	a, b := l.P, q
+	a.Methods, b.Methods = nil, nil
+	a.LR, b.LR, a.Rho, b.Rho = 0, 0, 0, 0
+	a.Speed, b.Speed, a.Test, b.Test, a.Paused, b.Paused = 0, 0, false, false, false, false
+	if a.Preset != b.Preset || a.Noise != b.Noise || a.Model != b.Model || a.Width != b.Width || a.Points != b.Points || a.Seed != b.Seed {
+		return New(q)
+	}
+	if err := q.Validate(); err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	cfg, err := q.Config()
+	if err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	n := &Lab{P: q, Config: cfg, Setup: l.Setup, Train: l.Train, Added: l.Added, View: l.View, Every: l.Every}
+	if err := n.Reset(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Reset puts every panel back at the initial weights and step 0, keeping
+// the data (added points included).
+func (l *Lab) Reset() error {
+	l.Panels = l.Panels[:0]
+	for _, m := range l.P.Methods {
+		t, err := train.New(l.Setup.Net, l.Train, l.Setup.Test, l.Setup.W0, l.Config.RunConfig(m), l.Setup.Seed)
+		if err != nil {
+			return fmt.Errorf("reset %s: %w", m, err)
+		}
+		p := &Panel{Method: m, Label: optim.Labels[m], Rho: Rho(l.Config, m), T: t, Best: Sample{Step: -1},
+			ws: l.Setup.Net.NewWorkspace(), r: make([]float64, l.Setup.Net.Out)}
+		l.Panels = append(l.Panels, p)
+		l.sample(p)
+	}
+	return nil
+}
+
+// Steps returns the step count of the panels (the largest, should one have
+// stopped on divergence).
+func (l *Lab) Steps() int {
+	s := 0
+	for _, p := range l.Panels {
+		s = max(s, p.T.Steps())
+	}
+	return s
+}
+
+// Step takes n training steps in every panel that has not diverged,
+// sampling the curves every Every steps.
+func (l *Lab) Step(n int) {
+	for _, p := range l.Panels {
+		if p.Err != nil {
+			continue
+		}
+		for range n {
+			if err := p.T.Step(); err != nil {
+				p.Err = fmt.Errorf("%s: %w", p.Label, err)
+				break
+			}
+			if p.T.Steps()-p.Last().Step >= l.Every {
+				l.sample(p)
+			}
+		}
+		p.Version++
+	}
+}
+
+// sample measures the panel's accuracies (forward passes only) and appends
+// them to its curve.
+func (l *Lab) sample(p *Panel) {
+	net, w := l.Setup.Net, p.T.W
+	s := Sample{Step: p.T.Steps()}
+	s.Test, _ = train.Accuracy(net, p.ws, p.r, w, l.Setup.Test)
+	var nc, nf, cc, cf float64
+	tr := l.Train
+	for i := range tr.N() {
+		ok := 0.0
+		if model.Predict(net.Forward(p.ws, w, tr.Row(i))) == tr.Y[i] {
+			ok = 1
+		}
+		if tr.Flipped[i] {
+			nf, cf = nf+1, cf+ok
+		} else {
+			nc, cc = nc+1, cc+ok
+		}
+	}
+	s.Clean, s.Flipped = cc/max(nc, 1), math.NaN()
+	if nf > 0 {
+		s.Flipped = cf / nf
+	}
+	p.Curve = append(p.Curve, s)
+	if p.Best.Step < 0 || s.Test > p.Best.Test {
+		p.Best = s
+	}
+}
+
+// AddPoint adds a clean training point at (x, y) of class c to every panel,
+// keeping weights and steps.
+func (l *Lab) AddPoint(x, y float64, c int) error {
+	if c < 0 || c >= l.Train.K {
+		return fmt.Errorf("add point: class %d outside [0,%d)", c, l.Train.K)
+	}
+	d := l.Train.Clone()
+	d.Append([]float64{x, y}, c)
+	for _, p := range l.Panels {
+		if err := p.T.SetTrain(d); err != nil {
+			return fmt.Errorf("add point: %w", err)
+		}
+		p.Version++
+	}
+	l.Train = d
+	l.Added++
+	return nil
+}
+
+// Classes returns the number of classes.
+func (l *Lab) Classes() int { return l.Train.K }
+
+// View is a square window [X0, X0+Size] x [Y0, Y0+Size] of the plane.
+type View struct{ X0, Y0, Size float64 }
+
+// FitView returns a square window centred on the data holding nearly all of
+// it (the 99th percentile of the distance to the centre, plus a margin).
+func FitView(d *data.Dataset) View {
+	n := d.N()
+	var cx, cy float64
+	for i := range n {
+		cx += d.X[2*i]
+		cy += d.X[2*i+1]
+	}
+	cx /= float64(n)
+	cy /= float64(n)
+	r := make([]float64, n)
+	for i := range n {
+		r[i] = max(math.Abs(d.X[2*i]-cx), math.Abs(d.X[2*i+1]-cy))
+	}
+	slices.Sort(r)
+	h := r[min(n-1, int(0.99*float64(n)))] * 1.1
+	h = max(math.Ceil(h*2)/2, 1)
+	return View{X0: cx - h, Y0: cy - h, Size: 2 * h}
+}
+
+// ToUnit maps a plane point to [0,1]^2 with v at the top-left, u to the
+// right and v downwards (screen convention).
+func (v View) ToUnit(x, y float64) (u, w float64) {
+	return (x - v.X0) / v.Size, 1 - (y-v.Y0)/v.Size
+}
+
+// FromUnit is the inverse of ToUnit.
+func (v View) FromUnit(u, w float64) (x, y float64) {
+	return v.X0 + u*v.Size, v.Y0 + (1-w)*v.Size
+}

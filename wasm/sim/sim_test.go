@@ -1,0 +1,293 @@
+package sim
+
+import (
+	"maps"
+	"math"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/samlab/samlab/core/experiment"
+)
+
+func TestParseQueryRoundTrip(t *testing.T) {
+	cases := []struct {
+		args  []string
+		query string
+	}{
+		{nil, "methods=sgd,1sam&width=16&n=200&seed=1"},
+		{[]string{"-methods=sgd,1-SAM", "-noise=0.3", "-rho=0.05", "-seed=7"}, "methods=sgd,1sam&noise=0.3&rho=0.05&width=16&n=200&seed=7"},
+		{[]string{"-preset=blobs3", "-methods=sam,jsam,lsam", "-model=linear", "-n=120", "-speed=4", "-test"},
+			"preset=blobs3&methods=sam,jsam,lsam&model=linear&n=120&seed=1&speed=4&test=true"},
+		{[]string{"-lr=0.1", "-width=8", "-methods=regsgd,sgd,sam,1sam"}, "methods=regsgd,sgd,sam,1sam&lr=0.1&width=8&n=200&seed=1"},
+	}
+	for _, c := range cases {
+		p, err := Parse(c.args)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", c.args, err)
+		}
+		if got := p.Query(); got != c.query {
+			t.Errorf("Parse(%q).Query() = %q, want %q", c.args, got, c.query)
+		}
+		q, err := Parse(p.Args())
+		if err != nil {
+			t.Fatalf("Parse(Args %q): %v", p.Args(), err)
+		}
+		if q.Query() != p.Query() {
+			t.Errorf("round trip through Args: %q != %q", q.Query(), p.Query())
+		}
+		if _, err := url.ParseQuery(p.Query()); err != nil {
+			t.Errorf("query %q does not parse: %v", p.Query(), err)
+		}
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	for _, args := range [][]string{
+		{"-noise=0.7"}, {"-methods=adam"}, {"-methods=sgd,sam,1sam,lsam,jsam"}, {"-preset=highdim"},
+		{"-model=cnn"}, {"-n=5"}, {"-speed=0"}, {"-rho=-0.5"}, {"-bogus=1"}, {"stray"},
+	} {
+		if _, err := Parse(args); err == nil {
+			t.Errorf("Parse(%q) accepted invalid arguments", args)
+		}
+	}
+}
+
+func TestConfigOverrides(t *testing.T) {
+	p := Default()
+	p.Methods = []string{"sgd", "sam", "1sam"}
+	cfg, err := p.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Rho(cfg, "sam") != 0.1 || Rho(cfg, "1sam") != 0.02 || Rho(cfg, "sgd") != 0 {
+		t.Errorf("preset rho not kept: sam %g 1sam %g", Rho(cfg, "sam"), Rho(cfg, "1sam"))
+	}
+	p.Rho, p.Noise, p.Model, p.Points, p.LR = 0.05, 0.1, "linear", 60, 0.3
+	cfg, err = p.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Rho(cfg, "sam") != 0.05 || Rho(cfg, "1sam") != 0.05 || cfg.Data.Noise != 0.1 || cfg.Model.Kind != "linear" ||
+		cfg.Data.NTrain != 60 || cfg.Train.LR != 0.3 {
+		t.Errorf("overrides not applied: %+v", cfg)
+	}
+	p.Model, p.Width = "mlp", 8
+	cfg, _ = p.Config()
+	if !slices.Equal(cfg.Model.Hidden, []int{8, 8}) {
+		t.Errorf("width: hidden %v, want [8 8]", cfg.Model.Hidden)
+	}
+}
+
+func TestLabTrainsAndSamples(t *testing.T) {
+	p := Default()
+	p.Points = 100
+	l, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Panels) != 2 || l.Panels[0].Label != "SGD" || l.Panels[1].Label != "1-SAM" {
+		t.Fatalf("panels %v", l.Panels)
+	}
+	if flipped := l.Train.NumFlipped(); flipped != 30 {
+		t.Errorf("flipped %d of 100 at 30%% noise", flipped)
+	}
+	// Same initial weights: identical first samples.
+	if l.Panels[0].Curve[0] != l.Panels[1].Curve[0] && !math.IsNaN(l.Panels[0].Curve[0].Flipped) {
+		t.Errorf("panels start differently: %+v vs %+v", l.Panels[0].Curve[0], l.Panels[1].Curve[0])
+	}
+	v0 := l.Panels[0].Version
+	l.Step(20)
+	for _, pn := range l.Panels {
+		if pn.T.Steps() != 20 || len(pn.Curve) != 1+20/l.Every || pn.Last().Step != 20 {
+			t.Errorf("%s: steps %d, %d samples, last %d", pn.Label, pn.T.Steps(), len(pn.Curve), pn.Last().Step)
+		}
+		if pn.Best.Step < 0 || pn.Best.Test < pn.Curve[0].Test {
+			t.Errorf("%s: best %+v", pn.Label, pn.Best)
+		}
+		for _, s := range pn.Curve {
+			if s.Test < 0 || s.Test > 1 || s.Clean < 0 || s.Clean > 1 || !(s.Flipped >= 0 && s.Flipped <= 1) {
+				t.Errorf("%s: sample out of range %+v", pn.Label, s)
+			}
+		}
+	}
+	if l.Panels[0].Version == v0 {
+		t.Error("version did not change after steps")
+	}
+	if slices.Equal(l.Panels[0].T.W, l.Panels[1].T.W) {
+		t.Error("SGD and 1-SAM weights equal after 20 steps")
+	}
+	if err := l.AddPoint(0.5, 0.5, 1); err != nil {
+		t.Fatal(err)
+	}
+	if l.Train.N() != 101 || l.Panels[1].T.Train.N() != 101 || l.Setup.Train.N() != 100 {
+		t.Errorf("add point: lab %d, trainer %d, setup %d", l.Train.N(), l.Panels[1].T.Train.N(), l.Setup.Train.N())
+	}
+	if err := l.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if l.Steps() != 0 || l.Train.N() != 101 || !slices.Equal(l.Panels[0].T.W, l.Setup.W0) {
+		t.Errorf("reset: steps %d, n %d", l.Steps(), l.Train.N())
+	}
+	if err := l.AddPoint(0, 0, 2); err == nil {
+		t.Error("AddPoint accepted class 2 in a binary problem")
+	}
+}
+
+func TestViewRoundTrip(t *testing.T) {
+	v := View{X0: -3, Y0: -2, Size: 6}
+	u, w := v.ToUnit(-3, 4)
+	if u != 0 || w != 0 {
+		t.Errorf("top-left maps to (%g,%g)", u, w)
+	}
+	x, y := v.FromUnit(0.25, 0.75)
+	if u2, w2 := v.ToUnit(x, y); math.Abs(u2-0.25) > 1e-12 || math.Abs(w2-0.75) > 1e-12 {
+		t.Errorf("round trip (%g,%g)", u2, w2)
+	}
+}
+
+// TestHeatLinear checks the heat map and boundary of a hand-set linear
+// model f = x (boundary the vertical line x = 0).
+func TestHeatLinear(t *testing.T) {
+	p := Default()
+	p.Model = "linear"
+	l, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := l.Setup.Net
+	w := make([]float64, net.NumParams())
+	w[0] = 3 // weight of x; weight of y and the bias stay 0
+	v := View{X0: -2, Y0: -2, Size: 4}
+	h, err := NewHeat(16, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Render(net, w, v)
+	left, right := h.Pix[4*(8*16+0):], h.Pix[4*(8*16+15):]
+	blue, orange := ClassColor(0), ClassColor(1)
+	if !(left[2] > left[0]) || !(right[0] > right[2]) {
+		t.Errorf("left pixel %v should be bluish (%v), right %v orangish (%v)", left[:4], blue, right[:4], orange)
+	}
+	segs := h.Boundary(nil)
+	if len(segs) != 15 {
+		t.Errorf("boundary has %d segments, want 15 (one per row gap)", len(segs))
+	}
+	for _, s := range segs {
+		if math.Abs(float64(s.U0)-0.5) > 1e-6 || math.Abs(float64(s.U1)-0.5) > 1e-6 {
+			t.Fatalf("segment %+v off the line u = 0.5", s)
+		}
+	}
+}
+
+func TestHeatThreeClasses(t *testing.T) {
+	p := Default()
+	p.Preset = "blobs3"
+	p.Methods = []string{"sgd", "sam"}
+	l, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Step(30)
+	h, err := NewHeat(24, l.Setup.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Render(l.Setup.Net, l.Panels[0].T.W, l.View)
+	if len(h.Margin) != 3 {
+		t.Fatalf("%d margin fields for 3 classes", len(h.Margin))
+	}
+	if len(h.Boundary(nil)) == 0 {
+		t.Error("no boundary after training on three blobs")
+	}
+	if !strings.Contains(l.P.Query(), "preset=blobs3") {
+		t.Errorf("query %q", l.P.Query())
+	}
+}
+
+func BenchmarkStepDefault(b *testing.B) {
+	l, err := New(Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		l.Step(1)
+	}
+}
+
+func BenchmarkHeat40(b *testing.B) {
+	l, err := New(Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, _ := NewHeat(40, l.Setup.Net)
+	b.ResetTimer()
+	for range b.N {
+		h.Render(l.Setup.Net, l.Panels[0].T.W, l.View)
+	}
+}
+
+func BenchmarkSample(b *testing.B) {
+	l, err := New(Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		l.sample(l.Panels[0])
+	}
+}
+
+// TestPresetsMatchCore checks the mirrored presets and Build against
+// core/experiment, the source of truth.
+func TestPresetsMatchCore(t *testing.T) {
+	for _, name := range experiment.Presets() {
+		e, err := experiment.Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (e.Data.Kind == "gauss2d" || e.Data.Kind == "blobs") && !slices.Contains(Presets, name) {
+			t.Logf("core preset %s is 2-D but the demo does not offer it", name)
+		}
+	}
+	for _, name := range Presets {
+		e, err := experiment.Preset(name)
+		if err != nil {
+			t.Fatalf("demo preset %s: %v", name, err)
+		}
+		c, err := Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, ed := c.Data, e.Data
+		if d.Kind != ed.Kind || !slices.Equal(d.Means, ed.Means) || !slices.Equal(d.MeanClasses, ed.MeanClasses) || d.Spread != ed.Spread ||
+			d.Classes != ed.Classes || d.Radius != ed.Radius || d.NTrain != ed.NTrain || d.NTest != ed.NTest || d.Noise != ed.Noise {
+			t.Errorf("%s: data %+v, core %+v", name, d, ed)
+		}
+		m, em := c.Model, e.Model
+		if m.Kind != em.Kind || !slices.Equal(m.Hidden, em.Hidden) || m.Activation != em.Activation || m.Bias != em.Bias || m.InitScale != em.InitScale {
+			t.Errorf("%s: model %+v, core %+v", name, m, em)
+		}
+		if c.Train != e.Train {
+			t.Errorf("%s: train %+v, core %+v", name, c.Train, e.Train)
+		}
+		if !maps.Equal(c.MethodRho, e.MethodRho) {
+			t.Errorf("%s: rho %v, core %v", name, c.MethodRho, e.MethodRho)
+		}
+		// Same data and initial weights for a seed.
+		s, err := c.Build(3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		es, err := e.Build(3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(s.Train.X, es.Train.X) || !slices.Equal(s.Train.Y, es.Train.Y) || !slices.Equal(s.Train.Flipped, es.Train.Flipped) ||
+			!slices.Equal(s.Test.X, es.Test.X) || !slices.Equal(s.W0, es.W0) || s.Net.String() != es.Net.String() {
+			t.Errorf("%s: Build differs from experiment's Build", name)
+		}
+	}
+}

@@ -66,12 +66,12 @@ var presets = map[string]Config{
 	},
 	"twolayer": {
 		Name:        "twolayer",
-		Description: "two-layer linear net f = v^T W x on the high-dimensional toy: J-SAM as SGD with l2 penalties",
-		Data:        Data{Kind: "highdim", D: 200, MuNorm: 1, Sigma: 1, NTrain: 100, NTest: 1000, Noise: 0.3},
-		Model:       Model{Kind: "twolayer", Hidden: []int{32}, Bias: false},
-		Train:       train.Config{LR: 0.1, Steps: 500, RecordEvery: 5, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
+		Description: "two-layer linear net f = v^T W x (width 16) on the high-dimensional toy (d 400, n 200, ||mu|| 2): J-SAM as SGD with l2 penalties",
+		Data:        Data{Kind: "highdim", D: 400, MuNorm: 2, Sigma: 1, NTrain: 200, NTest: 1000, Noise: 0.3},
+		Model:       Model{Kind: "twolayer", Hidden: []int{16}, Bias: false},
+		Train:       train.Config{LR: 0.05, Steps: 300, RecordEvery: 3, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
 		Methods:     allMethods,
-		MethodRho:   map[string]float64{"sam": 0.2, "1sam": 0.2, "lsam": 0.2, "jsam": 0.2},
+		MethodRho:   map[string]float64{"sam": 0.05, "1sam": 0.05, "lsam": 0.05, "jsam": 0.05},
 		Seeds:       10,
 	},
 	"blobs3": {

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,5 +159,18 @@ func TestMemorizeStep(t *testing.T) {
 		if got := MemorizeStep(tc.h); got != tc.want {
 			t.Errorf("case %d: %d, want %d", i, got, tc.want)
 		}
+	}
+}
+
+func TestNewStat(t *testing.T) {
+	s := NewStat([]float64{1, 2, 3, 4, math.NaN()})
+	if s.N != 4 || s.Mean != 2.5 || math.Abs(s.Std-1.2909944487358056) > 1e-12 {
+		t.Errorf("%+v", s)
+	}
+	if s := NewStat([]float64{math.NaN()}); !math.IsNaN(s.Mean) || s.N != 0 {
+		t.Errorf("%+v", s)
+	}
+	if s := NewStat([]float64{0.7}); s.Mean != 0.7 || s.Std != 0 || s.N != 1 {
+		t.Errorf("%+v", s)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"sync"
 
-	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/samlab/samlab/core/train"
 )
@@ -128,8 +128,14 @@ func NewStat(xs []float64) Stat {
 	case 1:
 		return Stat{Mean: ok[0], N: 1}
 	}
-	m, sd := stat.MeanStdDev(ok, nil)
-	return Stat{Mean: m, Std: sd, N: len(ok)}
+	// Two passes, as gonum's stat.MeanStdDev does; gonum/stat itself would
+	// pull gonum/mat and lapack into the browser build.
+	m := floats.Sum(ok) / float64(len(ok))
+	v := 0.0
+	for _, x := range ok {
+		v += (x - m) * (x - m)
+	}
+	return Stat{Mean: m, Std: math.Sqrt(v / float64(len(ok)-1)), N: len(ok)}
 }
 
 // MethodSummary is what one method achieved over the seeds.

@@ -1,15 +1,12 @@
 package optim
 
 // LSAM is logit-only SAM: the logit-scale term is taken at the per-example
-// perturbed weights, the Jacobian at the clean ones:
+// ascent point, the Jacobian at the clean weights:
 // g = mean_i J_i(w)^T r_i(w+e_i).
 type LSAM[V any] struct {
 	Rho float64
 
-	init   bool
-	gi, wp V
-	gp     V
-	r      []float64
+	s perExample[V]
 }
 
 // Name returns "lsam".
@@ -17,20 +14,16 @@ func (*LSAM[V]) Name() string { return "lsam" }
 
 // Direction sets g to the mean of clean Jacobians times perturbed residuals.
 func (m *LSAM[V]) Direction(b Backend[V], g, w V, batch []int) float64 {
-	if !m.init {
-		m.gi, m.wp, m.gp, m.init = b.NewVec(), b.NewVec(), b.NewVec(), true
-		m.r = make([]float64, b.Outputs())
-	}
+	s := &m.s
+	s.ensure(b)
 	b.Scale(g, 0)
-	inv := 1 / float64(len(batch))
-	loss := 0.0
+	inv, loss := 1/float64(len(batch)), 0.0
 	for _, i := range batch {
-		loss += b.ExampleGrad(m.gi, w, i)
-		b.Copy(m.wp, w)
-		b.Axpy(m.wp, m.Rho/(b.Norm(m.gi)+Eps), m.gi)
-		b.Residual(m.r, m.wp, i)
-		b.VJP(m.gp, w, i, m.r)
-		b.Axpy(g, inv, m.gp)
+		loss += b.ExampleGrad(s.gi, w, i)
+		ascent(b, s.wp, w, s.gi, m.Rho)
+		b.Residual(s.r, s.wp, i) // r_i(w + e_i)
+		b.VJP(s.gp, w, i, s.r)   // J_i(w)^T r_i(w + e_i)
+		b.Axpy(g, inv, s.gp)
 	}
 	return loss * inv
 }

@@ -5,8 +5,7 @@ package optim
 type OneSAM[V any] struct {
 	Rho float64
 
-	init       bool
-	gi, wp, gp V
+	s perExample[V]
 }
 
 // Name returns "1sam".
@@ -14,18 +13,15 @@ func (*OneSAM[V]) Name() string { return "1sam" }
 
 // Direction sets g to the mean of per-example perturbed gradients.
 func (m *OneSAM[V]) Direction(b Backend[V], g, w V, batch []int) float64 {
-	if !m.init {
-		m.gi, m.wp, m.gp, m.init = b.NewVec(), b.NewVec(), b.NewVec(), true
-	}
+	s := &m.s
+	s.ensure(b)
 	b.Scale(g, 0)
-	inv := 1 / float64(len(batch))
-	loss := 0.0
+	inv, loss := 1/float64(len(batch)), 0.0
 	for _, i := range batch {
-		loss += b.ExampleGrad(m.gi, w, i)
-		b.Copy(m.wp, w)
-		b.Axpy(m.wp, m.Rho/(b.Norm(m.gi)+Eps), m.gi)
-		b.ExampleGrad(m.gp, m.wp, i)
-		b.Axpy(g, inv, m.gp)
+		loss += b.ExampleGrad(s.gi, w, i)
+		ascent(b, s.wp, w, s.gi, m.Rho)
+		b.ExampleGrad(s.gp, s.wp, i) // grad l_i(w + e_i)
+		b.Axpy(g, inv, s.gp)
 	}
 	return loss * inv
 }

@@ -6,13 +6,13 @@ type SAM[V any] struct {
 	Rho float64
 
 	init bool
-	wp   V // perturbed weights
+	wp   V // the ascent point w + e
 }
 
 // Name returns "sam".
 func (*SAM[V]) Name() string { return "sam" }
 
-// Direction sets g to the batch gradient at the ascent-perturbed weights.
+// Direction sets g to the batch gradient at the ascent point.
 func (m *SAM[V]) Direction(b Backend[V], g, w V, batch []int) float64 {
 	if !m.init {
 		m.wp, m.init = b.NewVec(), true
@@ -21,8 +21,7 @@ func (m *SAM[V]) Direction(b Backend[V], g, w V, batch []int) float64 {
 	if m.Rho == 0 {
 		return loss
 	}
-	b.Copy(m.wp, w)
-	b.Axpy(m.wp, m.Rho/(b.Norm(g)+Eps), g)
+	ascent(b, m.wp, w, g, m.Rho)
 	b.Grad(g, m.wp, batch, Pass{Perturbed: true})
 	return loss
 }

@@ -69,13 +69,14 @@ desktop: desktop-deps
 
 ## test-web: the server's tests and the real-browser tests (headless Chromium)
 test-web: web-deps wasm
-	$(GO) test -count=1 -timeout 6m -tags browser ./cmd/samlab-web/
+	$(GO) test -count=1 -timeout 6m -tags browser -v ./cmd/samlab-web/
 
 ## test-desktop: the app's window test under Xvfb
 test-desktop: desktop-deps xvfb-deps
-	$(XVFB) $(GO) test -count=1 -timeout 6m -tags desktop ./cmd/samlab-desktop/
+	$(XVFB) $(GO) test -count=1 -timeout 6m -tags desktop -v ./cmd/samlab-desktop/
 
-## screenshots: real captures for the docs (browser via chromedp, desktop via Xvfb)
-screenshots: web-deps desktop-deps xvfb-deps wasm
-	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-browser.png $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot ./cmd/samlab-web/
-	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-desktop.png $(XVFB) $(GO) test -count=1 -timeout 6m -tags desktop ./cmd/samlab-desktop/
+## screenshots: real captures for the docs after 1500 steps (browser via chromedp, desktop via Xvfb)
+screenshots: web-deps xvfb-deps wasm desktop
+	mkdir -p docs
+	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-browser.png $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
+	$(XVFB) bin/samlab-desktop -steps 1500 -frames 120 -log-every 30 -screenshot docs/demo-desktop.png

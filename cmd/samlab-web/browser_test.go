@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io/fs"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -366,7 +367,7 @@ func TestBrowser(t *testing.T) {
 		nav := time.Now()
 		p := b.open(t, "?log-every=20")
 		ready := p.wait(`^samlab: ready `, time.Second)
-		if !strings.Contains(ready, "query=methods=sgd,1sam&width=16&n=200&seed=1") || !strings.Contains(ready, "panels=SGD,1-SAM") {
+		if !strings.Contains(ready, "query=methods=sgd,1sam&width=16&n=200&seed=6") || !strings.Contains(ready, "panels=SGD,1-SAM") {
 			t.Errorf("default page: %q", ready)
 		}
 		l, _ := p.waitAfter(0, `^samlab: first-frame`, 30*time.Second)
@@ -428,7 +429,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("shift-click on the plane: %q", add)
 		}
 		// A control that changes the experiment updates the shared query.
-		p.clickWidget("noise-dec", `^samlab: event noise query=methods=sgd,1sam&noise=0\.25&width=16&n=200&seed=1$`)
+		p.clickWidget("noise-dec", `^samlab: event noise query=methods=sgd,1sam&noise=0\.25&width=16&n=200&seed=6$`)
 		p.clickWidget("play", `^samlab: event play`)
 	})
 
@@ -479,7 +480,7 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(w, "noise") && !strings.Contains(w, "adam") {
 			t.Errorf("warning does not name the bad values: %q", w)
 		}
-		if r := p.wait(`^samlab: ready `, time.Second); !strings.Contains(r, "query=methods=sgd,1sam&width=16&n=200&seed=1") {
+		if r := p.wait(`^samlab: ready `, time.Second); !strings.Contains(r, "query=methods=sgd,1sam&width=16&n=200&seed=6") {
 			t.Errorf("bad query did not fall back to the defaults: %q", r)
 		}
 		p.nextFrames()
@@ -487,14 +488,14 @@ func TestBrowser(t *testing.T) {
 }
 
 // TestBrowserScreenshot saves a real capture of the page to the file
-// named by SAMLAB_SCREENSHOT (make screenshots), after 600 steps.
+// named by SAMLAB_SCREENSHOT (make screenshots), after 1500 steps.
 func TestBrowserScreenshot(t *testing.T) {
 	out := os.Getenv("SAMLAB_SCREENSHOT")
 	if out == "" {
 		t.Skip("set SAMLAB_SCREENSHOT to a PNG path")
 	}
 	b := startBrowser(t)
-	p := b.open(t, "?steps=600&log-every=3")
+	p := b.open(t, "?steps=1500&log-every=3")
 	p.wait(`^samlab: event fast-forward-done`, 180*time.Second)
 	p.nextFrames()
 	buf, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
@@ -505,4 +506,20 @@ func TestBrowserScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s", out)
+}
+
+// TestWasmSize checks the download budget: the gzip wasm under 3.5 MB.
+func TestWasmSize(t *testing.T) {
+	raw, err := fs.Stat(assets.FS(), assets.WASM)
+	if err != nil {
+		t.Fatalf("%v (run make wasm)", err)
+	}
+	gz, err := fs.Stat(assets.FS(), assets.WASM+".gz")
+	if err != nil {
+		t.Fatalf("%v (run make wasm)", err)
+	}
+	t.Logf("wasm: %d bytes raw (%.2f MB), %d bytes gzip (%.2f MB)", raw.Size(), float64(raw.Size())/1e6, gz.Size(), float64(gz.Size())/1e6)
+	if gz.Size() >= 3_500_000 {
+		t.Errorf("gzip wasm is %d bytes, over the 3.5 MB budget", gz.Size())
+	}
 }

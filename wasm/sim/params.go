@@ -25,18 +25,20 @@ var Presets = []string{"demo", "linear2d", "wide2d", "xor", "blobs3"}
 
 // The limits of the values a user can set.
 const (
-	MinPanels   = 1
-	MaxPanels   = 4
-	MinPoints   = 20
-	MaxPoints   = 2000
-	MinWidth    = 2
-	MaxWidth    = 256
-	MaxSpeed    = 64
-	MaxSteps    = 100000
-	MaxNoise    = 0.5
-	MaxRho      = 2.0
-	MaxLR       = 5.0
-	DefaultSeed = 1
+	MinPanels = 1
+	MaxPanels = 4
+	MinPoints = 20
+	MaxPoints = 2000
+	MinWidth  = 2
+	MaxWidth  = 256
+	MaxSpeed  = 64
+	MaxSteps  = 100000
+	MaxNoise  = 0.5
+	MaxRho    = 2.0
+	MaxLR     = 5.0
+	// DefaultSeed is the seed of the page without a query: a typical seed
+	// for the default settings (docs/web.md, "Defaults").
+	DefaultSeed = 6
 	// TestPoints caps the test set (the demo measures test accuracy on
 	// every curve sample, in the frame budget).
 	TestPoints = 500

@@ -286,7 +286,7 @@ func claim1(mr *mainRuns, out string) (*Claim, error) {
 		return nil, err
 	}
 	c.Figures = append(c.Figures, Figure{File: "claim1_test_accuracy.png",
-		Caption: "Test accuracy against steps without and with label noise (mean over seeds, band ± 1 std); triangles mark the mean best step and mean best accuracy. Rows: the wide MLP (the main nonlinear setting), the demo MLP and the high-dimensional linear model."})
+		Caption: "Test accuracy against steps without and with label noise (mean over seeds, band ± 1 std); triangles mark the mean best step and mean best accuracy (a triangle far above its curve means the per-seed curves fluctuate from one record to the next, so part of each per-seed maximum is noise). Rows: the wide MLP (the main nonlinear setting), the demo MLP and the high-dimensional linear model."})
 	return c, nil
 }
 
@@ -483,7 +483,7 @@ func claim7(mr *mainRuns, out string) (*Claim, error) {
 		t.Rows = append(t.Rows, row)
 	}
 	hm := newPlot("Reg-SGD best test accuracy (%)", "gamma_last", "gamma_act")
-	hm.Add(plotter.NewHeatMap(heatGrid{V: z}, moreland.SmoothBlueRed().Palette(64)))
+	hm.Add(plotter.NewHeatMap(heatGrid{V: z}, lighten(moreland.SmoothBlueRed().Palette(64).Colors())))
 	lb, err := plotter.NewLabels(labels)
 	if err != nil {
 		return nil, fmt.Errorf("claim 7: %w", err)

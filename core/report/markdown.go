@@ -19,12 +19,12 @@ func (rep *Report) WriteMarkdown(path string) error {
 	return nil
 }
 
-func (rep *Report) header(w io.Writer) {
+func (rep *Report) header(w io.Writer, lead string) {
 	mode := "default"
 	if rep.Options.Quick {
 		mode = "quick (smoke test: few seeds and steps; the numbers are too noisy to judge the claims)"
 	}
-	fmt.Fprintf(w, "Generated %s on %s by `%s` in %s (%d training runs; mode: %s).\n\n",
+	fmt.Fprintf(w, "%s %s on %s by `%s` in %s (%d training runs; mode: %s).\n\n", lead,
 		rep.Started.Format("2006-01-02 15:04 UTC"), rep.Machine, rep.Options.Command, rep.Duration.Round(1e9), rep.Runs, mode)
 }
 
@@ -62,7 +62,8 @@ func (rep *Report) markdown(w io.Writer) {
 	fmt.Fprintln(w, "# Why is SAM robust to label noise? Reproduction report")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Claims of Baek, Kolter and Raghunathan, \"Why is SAM Robust to Label Noise?\" (ICLR 2024), checked on the samlab toy models.")
-	rep.header(w)
+	fmt.Fprintln(w)
+	rep.header(w, "Generated")
 	fmt.Fprintln(w, "## Verdicts")
 	fmt.Fprintln(w)
 	rep.VerdictTable(w, true)
@@ -159,8 +160,7 @@ func (rep *Report) WriteDocs(dir string) error {
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "`make report` (or `go run ./cmd/samlab report --out report/`) runs the toy experiments behind each claim of the paper over several seeds, draws the figures and writes `report/README.md`: one section per claim with its figures, a results table (mean ± std over seeds), the config that produced it and a verdict computed from the numbers (paired by seed; a gain counts when its mean exceeds the margin and its sign agrees in two thirds of the seeds). `--quick` is a smoke test; `--deep <run folders>` adds the deep-network table from the native CLI's `metrics.csv` files.")
 	fmt.Fprintln(&b)
-	fmt.Fprint(&b, "This copy was ")
-	rep.header(&b)
+	rep.header(&b, "This copy of the report's verdict table was generated")
 	rep.VerdictTable(&b, false)
 	fmt.Fprintln(&b, "![claim 1](docs/figures/claim1_test_accuracy.png)")
 	fmt.Fprintln(&b)

@@ -255,15 +255,33 @@ func (t ticks) Ticks(min, max float64) []plot.Tick {
 	return out
 }
 
-// decades labels the powers of ten of a log axis, every step-th one, with
-// unlabelled minor ticks at the others.
+// decades is a log-axis ticker: over more than three decades it labels
+// powers of ten (every few of them), over fewer it also labels 2 and 5
+// times each power, with unlabelled minor ticks in between.
 type decades struct{}
 
 // Ticks implements plot.Ticker.
 func (decades) Ticks(min, max float64) []plot.Tick {
 	lo, hi := math.Floor(math.Log10(min)), math.Ceil(math.Log10(max))
-	step := math.Max(1, math.Ceil((hi-lo)/6))
 	var out []plot.Tick
+	if hi-lo <= 3 {
+		for e := lo; e <= hi; e++ {
+			p := math.Pow(10, e)
+			for k := 1; k <= 9; k++ {
+				v := float64(k) * p
+				if v < min*(1-1e-9) || v > max*(1+1e-9) {
+					continue
+				}
+				t := plot.Tick{Value: v}
+				if k == 1 || k == 2 || k == 5 {
+					t.Label = fmt.Sprintf("%g", v)
+				}
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	step := math.Max(1, math.Ceil((hi-lo)/6))
 	for e := lo; e <= hi; e++ {
 		t := plot.Tick{Value: math.Pow(10, e)}
 		if math.Mod(e-lo, step) == 0 {
@@ -297,4 +315,20 @@ func zoomY(p *plot.Plot, ss []series) {
 		pad := 0.1 * (hi - lo)
 		p.Y.Min, p.Y.Max = math.Max(0, lo-pad), math.Min(1.0, hi+pad)
 	}
+}
+
+// lightPalette is a palette blended halfway to white, so that text on the
+// cells of a heat map stays readable.
+type lightPalette []color.Color
+
+// Colors implements palette.Palette.
+func (p lightPalette) Colors() []color.Color { return p }
+
+func lighten(cs []color.Color) lightPalette {
+	out := make(lightPalette, len(cs))
+	for i, c := range cs {
+		r, g, b, _ := c.RGBA()
+		out[i] = color.RGBA{R: uint8((r>>8 + 255) / 2), G: uint8((g>>8 + 255) / 2), B: uint8((b>>8 + 255) / 2), A: 255}
+	}
+	return out
 }

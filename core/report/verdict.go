@@ -121,6 +121,7 @@ func most(k, n int) bool { return n > 0 && float64(k) >= MostFraction*float64(n)
 // a-b must exceed margin and a > b must hold in most seeds (MostFraction).
 // unit scales the numbers in Detail (100 with "pts" for accuracies).
 func Greater(name string, a, b []float64, margin float64, u Unit) Test {
+	u = u.finer()
 	p := NewPaired(a, b)
 	m := p.Mean()
 	ok := m > margin && most(p.Wins(), len(p.Diff))
@@ -131,6 +132,7 @@ func Greater(name string, a, b []float64, margin float64, u Unit) Test {
 // AtLeastFraction tests "mean(a-base) >= frac * mean(ref-base)" together with
 // a > base in most seeds: a recovers at least frac of ref's gain over base.
 func AtLeastFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
+	u = u.finer()
 	ga, gr := NewPaired(a, base), NewPaired(ref, base)
 	ma, mr := ga.Mean(), gr.Mean()
 	ok := ma >= frac*mr && most(ga.Wins(), len(ga.Diff))
@@ -141,6 +143,7 @@ func AtLeastFraction(name string, a, ref, base []float64, frac float64, u Unit) 
 // BelowFraction tests "mean(a-base) < frac * mean(ref-base)": a recovers less
 // than frac of ref's gain; the per-seed check is that ref beats a in most seeds.
 func BelowFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
+	u = u.finer()
 	ga, gr := NewPaired(a, base), NewPaired(ref, base)
 	ma, mr := ga.Mean(), gr.Mean()
 	ra := NewPaired(ref, a)
@@ -151,6 +154,7 @@ func BelowFraction(name string, a, ref, base []float64, frac float64, u Unit) Te
 
 // Within tests |x| <= bound.
 func Within(name string, x, bound float64, u Unit) Test {
+	u = u.finer()
 	return Test{Name: name, Pass: math.Abs(x) <= bound, Detail: fmt.Sprintf("|%s| (need <= %s)", u.Signed(x), u.Abs(bound))}
 }
 
@@ -190,6 +194,10 @@ var Points = Unit{Scale: 100, Suffix: " pts", Prec: 1}
 
 // Plain is an unscaled number with three significant decimals.
 var Plain = Unit{Scale: 1, Prec: 3}
+
+// finer returns u with one more decimal, for test details where a value
+// close to its threshold must not round onto it.
+func (u Unit) finer() Unit { u.Prec++; return u }
 
 // Signed formats x with a sign.
 func (u Unit) Signed(x float64) string {

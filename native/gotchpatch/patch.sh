@@ -74,7 +74,19 @@ if [ -z "${LIBTORCH:-}" ]; then
   mv "$lib/gen.tmp" "$lib/torch_api_generated.cpp.h"
 fi
 
-# 3. Bool returns (fixed upstream in v0.9.1).
+# 3. Memory in the generated tensor API (ts/tensor-generated.go):
+#    - every call received its result through C.malloc(0), never freed, and
+#      multi-output calls wrote past it: use a Go-allocated array instead;
+#    - in-place ops (add_, requires_grad_, ...) replaced the receiver's C handle
+#      by a new one without freeing the old, which kept the tensor (and, for
+#      autograd leaves, its gradient) alive forever: free the old handle.
+gen=$dst.tmp/ts/tensor-generated.go
+sed -i -e 's/unsafe\.Pointer(C\.malloc(0))/unsafe.Pointer(new([16]lib.Ctensor))/' \
+       -e 's/^\([[:space:]]*\)ts\.ctensor = \*ptr$/\1lib.AtFree(ts.ctensor)\n\1ts.ctensor = *ptr/' "$gen"
+if grep -q 'C\.malloc(0)' "$gen"; then echo "patch.sh: malloc fix did not apply" >&2; exit 1; fi
+[ "$(grep -c 'lib.AtFree(ts.ctensor)' "$gen")" -gt 200 ] || { echo "patch.sh: in-place handle fix did not apply" >&2; exit 1; }
+
+# 4. Bool returns (fixed upstream in v0.9.1).
 sed -i 's/cbool := \*(\*int)(unsafe.Pointer(&cResult))/cbool := (int)(cResult)/' "$lib/c-generated.go"
 if grep -q 'cbool := \*(\*int)' "$lib/c-generated.go"; then echo "patch.sh: bool fix did not apply" >&2; exit 1; fi
 

@@ -130,6 +130,10 @@ func RunLocal(ctx context.Context, cells []Config, exe string, parallel int, pro
 			break
 		}
 		sem <- struct{}{}
+		if ctx.Err() != nil { // cancelled while waiting for a slot
+			<-sem
+			break
+		}
 		wg.Add(1)
 		go func(c Config) {
 			defer func() { <-sem; wg.Done() }()
@@ -157,6 +161,10 @@ func RunLocal(ctx context.Context, cells []Config, exe string, parallel int, pro
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("%s: %v (see %s)", filepath.Base(c.Out), err, logf.Name()))
 				progress(fmt.Sprintf("%s: failed", filepath.Base(c.Out)))
+				return
+			}
+			if !Done(c) {
+				progress(fmt.Sprintf("%s: stopped before its last epoch (continue with the same sweep command)", filepath.Base(c.Out)))
 				return
 			}
 			progress(fmt.Sprintf("%s: done", filepath.Base(c.Out)))

@@ -20,7 +20,7 @@ DESKTOP_PKGS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-de
 	libxinerama-dev libxi-dev libxxf86vm-dev
 XVFB_PKGS := xvfb xauth libgl1-mesa-dri
 
-.PHONY: serve wasm web-server desktop test-web test-desktop web-deps desktop-deps xvfb-deps screenshots
+.PHONY: bench-web serve wasm web-server desktop test-web test-desktop web-deps desktop-deps xvfb-deps screenshots
 
 TEST_TARGETS += test-web test-desktop
 
@@ -74,6 +74,11 @@ test-web: web-deps wasm
 ## test-desktop: the app's window test under Xvfb
 test-desktop: desktop-deps xvfb-deps
 	$(XVFB) $(GO) test -count=1 -timeout 6m -tags desktop -v ./cmd/samlab-desktop/
+
+## bench-web: one frame's work at default settings, native and as wasm under Node
+bench-web:
+	$(GO) test -run '^$$' -bench 'FrameDefault' -benchtime 400x -count 3 ./wasm/sim
+	PATH="$$PATH:$$($(GO) env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'FrameDefault' -benchtime 400x -count 3 ./wasm/sim
 
 ## screenshots: real captures for the docs after 1500 steps (browser via chromedp, desktop via Xvfb)
 screenshots: web-deps xvfb-deps wasm desktop

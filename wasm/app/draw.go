@@ -330,13 +330,20 @@ func (g *Game) drawChart(dst *ebiten.Image, r rect, title string, get func(sim.S
 	drawText(dst, title, fs.small, r.X, r.Y, colMuted)
 	drawText(dst, "x: steps", fs.small, r.X+r.W-6-textWidth("x: steps", fs.small), r.Y, rgb(0x9ca3af))
 	plot := rect{r.X + 34, r.Y + 18, r.W - 46, r.H - 18 - 18}
-	// y range from the data, in steps of 10%.
+	// y range from the data after the first 2% of the steps (the
+	// untrained start would squash the interesting part; lines below the
+	// range are clipped), in steps of 10% or 20%.
 	lo, hi := 1.0, 0.0
-	for _, p := range g.lab.Panels {
-		for _, s := range p.Curve {
-			if v := get(s); !math.IsNaN(v) {
-				lo, hi = min(lo, v), max(hi, v)
+	for pass := range 2 {
+		for _, p := range g.lab.Panels {
+			for _, s := range p.Curve {
+				if v := get(s); !math.IsNaN(v) && (pass == 1 || float64(s.Step) >= 0.02*xmax) {
+					lo, hi = min(lo, v), max(hi, v)
+				}
 			}
+		}
+		if lo <= hi {
+			break
 		}
 	}
 	if lo > hi {
@@ -354,6 +361,7 @@ func (g *Game) drawChart(dst *ebiten.Image, r rect, title string, get func(sim.S
 	stepY := 0.1
 	if hi-lo > 0.5 {
 		stepY = 0.2
+		lo = math.Floor(lo*5+1e-9) / 5
 	}
 	fy := func(v float64) float64 { return plot.Y + plot.H*(1-(v-lo)/(hi-lo)) }
 	fx := func(s float64) float64 { return plot.X + plot.W*s/xmax }
@@ -404,7 +412,8 @@ func (g *Game) drawChart(dst *ebiten.Image, r rect, title string, get func(sim.S
 				path.LineTo(x, y)
 			}
 		}
-		g.vs, g.is = drawPath(dst, &path, c, 2, g.vs, g.is)
+		clip := dst.SubImage(image.Rect(int(plot.X), int(plot.Y)-3, int(plot.X+plot.W)+3, int(plot.Y+plot.H)+1)).(*ebiten.Image)
+		g.vs, g.is = drawPath(clip, &path, c, 2, g.vs, g.is)
 		if markBest && p.Best.Step >= 0 {
 			bx, by := fx(float64(p.Best.Step)), fy(get(p.Best))
 			circle(dst, bx, by, 5.5, c)

@@ -206,6 +206,26 @@ func TestHeatThreeClasses(t *testing.T) {
 	}
 }
 
+// BenchmarkFrameDefault is one frame of work at the default settings, as
+// the app's frame timer counts it: one step of each panel (curve samples
+// every 5 steps included) and one heat-map refresh at the app's grid for
+// two panels (28 x 28). make bench-web runs it natively and as wasm (Node).
+func BenchmarkFrameDefault(b *testing.B) {
+	l, err := New(Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := NewHeat(28, l.Setup.Net)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		l.Step(1)
+		h.Render(l.Setup.Net, l.Panels[i%2].T.W, l.View)
+	}
+}
+
 func BenchmarkStepDefault(b *testing.B) {
 	l, err := New(Default())
 	if err != nil {

@@ -39,7 +39,7 @@ type browser struct {
 	srv *httptest.Server
 }
 
-func startBrowser(t *testing.T) *browser {
+func startBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	if err := checkAssets(assets.FS()); err != nil {
 		t.Fatalf("assets: %v", err)
@@ -57,6 +57,7 @@ func startBrowser(t *testing.T) *browser {
 		chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.WindowSize(ScreenW, ScreenH),
 	)
+	opts = append(opts, extra...)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
@@ -522,4 +523,29 @@ func TestWasmSize(t *testing.T) {
 	if gz.Size() >= 3_500_000 {
 		t.Errorf("gzip wasm is %d bytes, over the 3.5 MB budget", gz.Size())
 	}
+}
+
+// TestBrowserNoWebGL: with WebGL switched off the page says so instead of
+// failing silently (and logs no error).
+func TestBrowserNoWebGL(t *testing.T) {
+	b := startBrowser(t, chromedp.Flag("disable-3d-apis", true), chromedp.Flag("disable-webgl", true))
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	defer cancel()
+	p := &page{t: t, b: b, ctx: ctx}
+	if err := chromedp.Listen(ctx, p.event); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(b.srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Poll[string](
+		`(document.getElementById("overlay").className === "error") && document.getElementById("status").textContent`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		t.Fatalf("no error message on the page: %v", err)
+	}
+	if !strings.Contains(msg, "WebGL is unavailable") {
+		t.Errorf("message %q does not say WebGL is unavailable", msg)
+	}
+	p.checkErrors()
 }

@@ -169,18 +169,33 @@ func (g *Game) drawPanel(dst *ebiten.Image, i int) {
 	steps := fmt.Sprintf("step %d", p.T.Steps())
 	drawText(dst, steps, fs.body, card.X+card.W-10-textWidth(steps, fs.body), card.Y+7, colMuted)
 
-	// Plane: heat map, boundary, points.
+	// Plane: heat map, boundary and points, composed offscreen when one of
+	// them changed (the antialiased boundary then costs a plane-sized
+	// pass, not a screen-sized one), drawn with one image draw a frame.
+	g.ensurePoints(pr.W)
+	if v.plane == nil || v.plane.Bounds().Dx() != int(pr.W) {
+		v.plane = ebiten.NewImage(int(pr.W), int(pr.H))
+		v.compose = true
+	}
 	if v.upload {
 		v.img.WritePixels(v.heat.Pix)
 		v.upload = false
+		v.compose = true
 	}
-	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
-	gs := float64(v.heat.G)
-	op.GeoM.Scale(pr.W/gs, pr.H/gs)
+	if v.compose || v.pointsGen != g.pointsGen {
+		local := rect{0, 0, pr.W, pr.H}
+		v.plane.Clear()
+		op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+		gs := float64(v.heat.G)
+		op.GeoM.Scale(pr.W/gs, pr.H/gs)
+		v.plane.DrawImage(v.img, op)
+		g.drawBoundary(v.plane, v.segs, local)
+		v.plane.DrawImage(g.points, nil)
+		v.compose, v.pointsGen = false, g.pointsGen
+	}
+	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(pr.X, pr.Y)
-	dst.DrawImage(v.img, op)
-	g.drawBoundary(dst, v.segs, pr)
-	g.drawPoints(dst, pr)
+	dst.DrawImage(v.plane, op)
 	vector.StrokeRect(dst, float32(pr.X), float32(pr.Y), float32(pr.W), float32(pr.H), 1, colBorder, false)
 	if p.Err != nil {
 		fillRect(dst, rect{pr.X, pr.Y + pr.H/2 - 24, pr.W, 48}, withAlpha(rgb(0xffffff), 0.9))
@@ -221,21 +236,19 @@ func (g *Game) drawBoundary(dst *ebiten.Image, segs []sim.Segment, r rect) {
 	g.vs, g.is = drawPath(dst, &path, withAlpha(colBoundary, 0.85), 2.2, g.vs, g.is)
 }
 
-// drawPoints draws the cached points layer, re-rendering it when the data,
-// the test toggle or the plane size changed.
-func (g *Game) drawPoints(dst *ebiten.Image, pr rect) {
-	s := int(pr.W)
+// ensurePoints re-renders the points layer when the data, the test toggle
+// or the plane size changed; pointsGen counts the renders.
+func (g *Game) ensurePoints(size float64) {
+	s := int(size)
 	if g.points == nil || g.points.Bounds().Dx() != s {
 		g.points = ebiten.NewImage(s, s)
 		g.pointsOK = false
 	}
 	if !g.pointsOK {
-		g.renderPoints(g.points, pr.W)
+		g.renderPoints(g.points, size)
 		g.pointsOK = true
+		g.pointsGen++
 	}
-	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Translate(pr.X, pr.Y)
-	dst.DrawImage(g.points, op)
 }
 
 func (g *Game) renderPoints(img *ebiten.Image, size float64) {

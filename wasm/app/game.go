@@ -40,18 +40,19 @@ type Game struct {
 	lab   *sim.Lab
 	faces *faces
 
-	playing  bool
-	frame    int
-	views    []*panelView
-	rr       int // round-robin cursor of the heat-map refresh
-	points   *ebiten.Image
-	pointsOK bool
-	ui       *ui
-	uiKey    int
-	notice   string
-	noticeAt int
-	argErr   error
-	lastQ    string
+	playing   bool
+	frame     int
+	views     []*panelView
+	rr        int // round-robin cursor of the heat-map refresh
+	points    *ebiten.Image
+	pointsOK  bool
+	pointsGen int
+	ui        *ui
+	uiKey     int
+	notice    string
+	noticeAt  int
+	argErr    error
+	lastQ     string
 
 	stepOnce     int // single steps asked for since the last Update
 	ffDone       bool
@@ -74,11 +75,14 @@ type Game struct {
 // panelView is the drawing state of one panel: its heat map (pixels and
 // boundary) and the offscreen image they are uploaded to.
 type panelView struct {
-	heat     *sim.Heat
-	img      *ebiten.Image
-	segs     []sim.Segment
-	upload   bool
-	reported bool // divergence logged
+	heat      *sim.Heat
+	img       *ebiten.Image
+	segs      []sim.Segment
+	upload    bool
+	plane     *ebiten.Image // heat map + boundary + points, composed
+	compose   bool
+	pointsGen int  // the points layer generation composed into plane
+	reported  bool // divergence logged
 }
 
 // New returns the game for o.

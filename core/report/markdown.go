@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // WriteMarkdown writes the report as Markdown to path (figures are linked
@@ -24,8 +25,15 @@ func (rep *Report) header(w io.Writer, lead string) {
 	if rep.Options.Quick {
 		mode = "quick (smoke test: few seeds and steps; the numbers are too noisy to judge the claims)"
 	}
+	took := rep.Duration.Round(time.Second).String()
+	if rep.CPU > 0 {
+		took += fmt.Sprintf(" wall, %s CPU", rep.CPU.Round(time.Second))
+	}
+	if rep.Load != "" {
+		took += fmt.Sprintf("; load average %s on a shared machine", rep.Load)
+	}
 	fmt.Fprintf(w, "%s %s on %s by `%s` in %s (%d training runs; mode: %s).\n\n", lead,
-		rep.Started.Format("2006-01-02 15:04 UTC"), rep.Machine, rep.Options.Command, rep.Duration.Round(1e9), rep.Runs, mode)
+		rep.Started.Format("2006-01-02 15:04 UTC"), rep.Machine, rep.Options.Command, took, rep.Runs, mode)
 }
 
 // VerdictTable writes the claim-by-claim verdict table.
@@ -164,7 +172,7 @@ func (rep *Report) WriteDocs(dir string) error {
 	rep.VerdictTable(&b, false)
 	fmt.Fprintln(&b, "![claim 1](docs/figures/claim1_test_accuracy.png)")
 	fmt.Fprintln(&b)
-	fmt.Fprintln(&b, "*Claim 1: test accuracy against steps at 0% and 30% label noise (mean ± 1 std over seeds; triangles: mean best point).*")
+	fmt.Fprintln(&b, "*Claim 1: test accuracy against steps at 0% and 30% label noise (mean ± 1 std over seeds; triangles: mean best point); rows: the wide MLP (preset wide2d), the demo MLP (demo) and the high-dimensional linear model (highdim).*")
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "![claim 3](docs/figures/claim3_linear_weights.png)")
 	fmt.Fprintln(&b)

@@ -92,6 +92,11 @@ type Report struct {
 	Runs int
 	// Machine describes the computer.
 	Machine string
+	// CPU is the process CPU time (user + system; 0 where unknown), and
+	// Load the 1-minute load averages at the start and the end ("" where
+	// unknown): the machine may be shared, so wall time alone misleads.
+	CPU  time.Duration
+	Load string
 }
 
 // Run runs every experiment, writes the figures and README.md into
@@ -107,6 +112,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("report: create output folder: %w", err)
 	}
 	rep := &Report{Options: opts, Started: time.Now().UTC(), Machine: Machine()}
+	cpu0, load0 := cpuTime(), loadAvg()
 	r := newRunner(opts.Workers, opts.Log)
 	claims, err := toyClaims(ctx, r, opts.Plan, opts.Out)
 	if err != nil {
@@ -125,6 +131,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	rep.Runs = r.runs
 	rep.Duration = time.Since(rep.Started)
+	if c := cpuTime(); c > 0 {
+		rep.CPU = c - cpu0
+	}
+	if l := loadAvg(); load0 != "" && l != "" {
+		rep.Load = load0 + " at the start, " + l + " at the end"
+	}
 	if err := rep.WriteMarkdown(filepath.Join(opts.Out, "README.md")); err != nil {
 		return nil, err
 	}
@@ -168,4 +180,44 @@ func (rep *Report) writeConfigs() error {
 		}
 	}
 	return nil
+}
+
+// cpuTime returns this process's user + system CPU time from /proc/self/stat
+// (Linux; 0 elsewhere), assuming the usual 100 clock ticks per second.
+func cpuTime() time.Duration {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndex(s, ")")
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	// Fields after the command: state(0) ... utime(11) stime(12).
+	var ut, st int64
+	if _, err := fmt.Sscan(f[11], &ut); err != nil {
+		return 0
+	}
+	if _, err := fmt.Sscan(f[12], &st); err != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * (time.Second / 100)
+}
+
+// loadAvg returns the 1-minute load average from /proc/loadavg ("" elsewhere).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
 }

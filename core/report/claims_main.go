@@ -525,7 +525,7 @@ func claim7(mr *mainRuns, out string) (*Claim, error) {
 	if err := row(hm, cp).save(filepath.Join(out, "claim7_regsgd.png")); err != nil {
 		return nil, err
 	}
-	c.Figures = append(c.Figures, Figure{File: "claim7_regsgd.png", Caption: fmt.Sprintf("Left: best test accuracy over the Reg-SGD grid (mean over all seeds; the cell 0,0 is SGD; the square marks the cell chosen on seeds 0-%d). Right: test accuracy against steps for SGD, SAM, 1-SAM, the preset's Reg-SGD (gamma_act %g, gamma_last %g) and the selected cell (dashed).", nsel-1, mr.noisy.Train.GammaAct, mr.noisy.Train.GammaLast)})
+	c.Figures = append(c.Figures, Figure{File: "claim7_regsgd.png", Caption: fmt.Sprintf("Left: best test accuracy over the Reg-SGD grid (mean over all seeds; the cell 0,0 is SGD; the ring marks the cell chosen on seeds 0-%d). Right: test accuracy against steps for SGD, SAM, 1-SAM, the preset's Reg-SGD (gamma_act %g, gamma_last %g) and the selected cell (dashed).", nsel-1, mr.noisy.Train.GammaAct, mr.noisy.Train.GammaLast)})
 	c.Tables = append(c.Tables, t)
 
 	regSel := cell[bestKey]

@@ -44,7 +44,8 @@ test-core:
 
 ## bench: the toy engine's step benchmarks (see README "Speed")
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./core/... | tee build/bench.txt
+	mkdir -p build
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 -cpu 1 ./core/... | tee build/bench.txt
 
 clean:
 	rm -rf build bin out

@@ -95,6 +95,7 @@ type page struct {
 	logs   []logLine
 	errs   []string
 	origin float64 // performance.timeOrigin, ms since the epoch
+	dpr    float64 // device pixel ratio
 	layout map[string]rect
 }
 
@@ -110,10 +111,16 @@ func (r rect) center() (float64, float64) { return r.X + r.W/2, r.Y + r.H/2 }
 // open loads the demo with query q in a new tab and waits for its layout.
 func (b *browser) open(t *testing.T, q string) *page {
 	t.Helper()
+	return b.openScaled(t, q, 1)
+}
+
+// openScaled is open with a device pixel ratio.
+func (b *browser) openScaled(t *testing.T, q string, dpr float64) *page {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	t.Cleanup(cancel)
-	p := &page{t: t, b: b, ctx: ctx}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(ScreenW, ScreenH)); err != nil {
+	p := &page{t: t, b: b, ctx: ctx, dpr: dpr}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(ScreenW, ScreenH, chromedp.EmulateScale(dpr))); err != nil {
 		t.Fatalf("viewport: %v", err)
 	}
 	if err := chromedp.Listen(ctx, p.event); err != nil {
@@ -319,8 +326,8 @@ func (p *page) screenshot() image.Image {
 	if err != nil {
 		p.t.Fatalf("decode screenshot: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != ScreenW || b.Dy() != ScreenH {
-		p.t.Fatalf("screenshot is %dx%d, want %dx%d", b.Dx(), b.Dy(), ScreenW, ScreenH)
+	if b := img.Bounds(); b.Dx() != int(ScreenW*p.dpr) || b.Dy() != int(ScreenH*p.dpr) {
+		p.t.Fatalf("screenshot is %dx%d, want %.0fx%.0f", b.Dx(), b.Dy(), ScreenW*p.dpr, ScreenH*p.dpr)
 	}
 	return img
 }
@@ -472,6 +479,20 @@ func TestBrowser(t *testing.T) {
 		t.Logf("after 400 steps %.1f%% of the plane pixels differ between SGD and SAM (step 0: %.2f%%)", 100*d, 100*d0)
 		if d < 0.02 {
 			t.Errorf("after 400 steps only %.2f%% of pixels differ between the SGD and SAM planes", 100*d)
+		}
+	})
+
+	t.Run("hidpi", func(t *testing.T) {
+		// At device pixel ratio 2 the app draws at 2560x1600, not an
+		// upscaled 1280x800.
+		p := b.openScaled(t, "?paused=true&log-every=3", 2)
+		p.wait(`^samlab: scale 2\.00 screen=2560x1600$`, 30*time.Second)
+		p.nextFrames()
+		img := p.screenshot()
+		pl := p.layout["plane0"]
+		blue, orange, total := hues(img, rect{pl.X * 2, pl.Y * 2, pl.W * 2, pl.H * 2})
+		if blue < total/20 || orange < total/20 {
+			t.Errorf("plane0 at 2x: %d bluish and %d orangish of %d pixels", blue, orange, total)
 		}
 	})
 

@@ -27,16 +27,17 @@ type layer struct {
 // changed, then draws it onto dst.
 func (l *layer) draw(dst *ebiten.Image, r rect, key string, render func(*ebiten.Image)) {
 	if l.img == nil {
-		l.img = ebiten.NewImage(ScreenW, ScreenH)
+		l.img = ebiten.NewImage(int(math.Ceil(ScreenW*uiScale)), int(math.Ceil(ScreenH*uiScale)))
 	}
 	if key != l.key || r != l.r {
 		l.img.Clear()
 		render(l.img)
 		l.key, l.r = key, r
 	}
-	sub := l.img.SubImage(image.Rect(int(r.X), int(r.Y), int(math.Ceil(r.X+r.W)), int(math.Ceil(r.Y+r.H)))).(*ebiten.Image)
+	x0, y0 := int(r.X*uiScale), int(r.Y*uiScale)
+	sub := l.img.SubImage(image.Rect(x0, y0, int(math.Ceil((r.X+r.W)*uiScale)), int(math.Ceil((r.Y+r.H)*uiScale)))).(*ebiten.Image)
 	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Translate(float64(int(r.X)), float64(int(r.Y)))
+	op.GeoM.Translate(float64(x0), float64(y0))
 	dst.DrawImage(sub, op)
 }
 
@@ -72,11 +73,11 @@ func (g *Game) curvesKey() string {
 // sideKey changes when anything the sidebar shows changes.
 func (g *Game) sideKey() string {
 	var b strings.Builder
-	cx, cy := ebiten.CursorPosition()
+	cx, cy := cursor()
 	fmt.Fprintf(&b, "%t|", g.playing)
 	for _, w := range g.ui.widgets {
 		act := w.active != nil && w.active()
-		fmt.Fprintf(&b, "%s,%t,%t|", w.text(), act, w.r.contains(float64(cx), float64(cy)))
+		fmt.Fprintf(&b, "%s,%t,%t|", w.text(), act, w.r.contains(cx, cy))
 	}
 	for _, l := range g.ui.labels {
 		b.WriteString(l.text())
@@ -173,8 +174,8 @@ func (g *Game) drawPanel(dst *ebiten.Image, i int) {
 	// them changed (the antialiased boundary then costs a plane-sized
 	// pass, not a screen-sized one), drawn with one image draw a frame.
 	g.ensurePoints(pr.W)
-	if v.plane == nil || v.plane.Bounds().Dx() != int(pr.W) {
-		v.plane = ebiten.NewImage(int(pr.W), int(pr.H))
+	if ps := int(pr.W * uiScale); v.plane == nil || v.plane.Bounds().Dx() != ps {
+		v.plane = ebiten.NewImage(ps, ps)
 		v.compose = true
 	}
 	if v.upload {
@@ -187,16 +188,16 @@ func (g *Game) drawPanel(dst *ebiten.Image, i int) {
 		v.plane.Clear()
 		op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
 		gs := float64(v.heat.G)
-		op.GeoM.Scale(pr.W/gs, pr.H/gs)
+		op.GeoM.Scale(pr.W*uiScale/gs, pr.H*uiScale/gs)
 		v.plane.DrawImage(v.img, op)
 		g.drawBoundary(v.plane, v.segs, local)
 		v.plane.DrawImage(g.points, nil)
 		v.compose, v.pointsGen = false, g.pointsGen
 	}
 	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Translate(pr.X, pr.Y)
+	op.GeoM.Translate(float64(int(pr.X*uiScale)), float64(int(pr.Y*uiScale)))
 	dst.DrawImage(v.plane, op)
-	vector.StrokeRect(dst, float32(pr.X), float32(pr.Y), float32(pr.W), float32(pr.H), 1, colBorder, false)
+	strokeRect(dst, pr, 1, colBorder)
 	if p.Err != nil {
 		fillRect(dst, rect{pr.X, pr.Y + pr.H/2 - 24, pr.W, 48}, withAlpha(rgb(0xffffff), 0.9))
 		drawTextCentered(dst, fmt.Sprintf("diverged at step %d", p.T.Steps()), fs.bold, pr.X, pr.Y+pr.H/2-22, pr.W, 22, colWarn)
@@ -239,7 +240,7 @@ func (g *Game) drawBoundary(dst *ebiten.Image, segs []sim.Segment, r rect) {
 // ensurePoints re-renders the points layer when the data, the test toggle
 // or the plane size changed; pointsGen counts the renders.
 func (g *Game) ensurePoints(size float64) {
-	s := int(size)
+	s := int(size * uiScale)
 	if g.points == nil || g.points.Bounds().Dx() != s {
 		g.points = ebiten.NewImage(s, s)
 		g.pointsOK = false
@@ -396,7 +397,7 @@ func (g *Game) drawChart(dst *ebiten.Image, r rect, title string, get func(sim.S
 		lab := fmt.Sprintf("%g", s)
 		drawText(dst, lab, fs.small, x-textWidth(lab, fs.small)/2, plot.Y+plot.H+4, colMuted)
 	}
-	vector.StrokeRect(dst, float32(plot.X), float32(plot.Y), float32(plot.W), float32(plot.H), 1, colBorder, false)
+	strokeRect(dst, plot, 1, colBorder)
 	for _, p := range g.lab.Panels {
 		c := MethodColors[p.Method]
 		if p.Best.Step >= 0 {
@@ -425,7 +426,7 @@ func (g *Game) drawChart(dst *ebiten.Image, r rect, title string, get func(sim.S
 				path.LineTo(x, y)
 			}
 		}
-		clip := dst.SubImage(image.Rect(int(plot.X), int(plot.Y)-3, int(plot.X+plot.W)+3, int(plot.Y+plot.H)+1)).(*ebiten.Image)
+		clip := dst.SubImage(image.Rect(int(plot.X*uiScale), int((plot.Y-3)*uiScale), int((plot.X+plot.W+3)*uiScale), int((plot.Y+plot.H+1)*uiScale))).(*ebiten.Image)
 		g.vs, g.is = drawPath(clip, &path, c, 2, g.vs, g.is)
 		if markBest && p.Best.Step >= 0 {
 			bx, by := fx(float64(p.Best.Step)), fy(get(p.Best))
@@ -460,9 +461,9 @@ func (g *Game) drawSidebar(dst *ebiten.Image) {
 	for _, y := range g.ui.rules {
 		line(dst, sideX+12, y, sideX+sideW-12, y, 1, colFaint)
 	}
-	cx, cy := ebiten.CursorPosition()
+	cx, cy := cursor()
 	for _, w := range g.ui.widgets {
-		hover := w.r.contains(float64(cx), float64(cy))
+		hover := w.r.contains(cx, cy)
 		bg, fg, border := colBtn, colText, colBtnLine
 		active := w.active != nil && w.active()
 		switch {

@@ -15,6 +15,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -56,6 +57,7 @@ type Game struct {
 
 	stepOnce     int // single steps asked for since the last Update
 	ffDone       bool
+	wantScale    float64 // from LayoutF, applied by syncScale
 	lastFF       time.Time
 	layoutLogged int // panel count of the last layout log line
 	firstLogged  bool
@@ -136,8 +138,44 @@ func (g *Game) logf(format string, a ...any) {
 	fmt.Fprintf(g.log, "samlab: "+format+"\n", a...)
 }
 
-// Layout returns the fixed logical screen size.
-func (g *Game) Layout(outsideW, outsideH int) (int, int) { return ScreenW, ScreenH }
+// Layout returns the screen size for an integer outside size (LayoutF is
+// the one Ebiten uses).
+func (g *Game) Layout(outsideW, outsideH int) (int, int) {
+	w, h := g.LayoutF(float64(outsideW), float64(outsideH))
+	return int(w), int(h)
+}
+
+// LayoutF sizes the screen to the window or canvas at the display's
+// resolution: the 1280 x 800 layout scaled by the device pixel ratio and
+// the fit of the window, in steps of 1/4 (from 1/2 to 4).
+func (g *Game) LayoutF(outsideW, outsideH float64) (float64, float64) {
+	s := ebiten.Monitor().DeviceScaleFactor() * min(outsideW/ScreenW, outsideH/ScreenH)
+	if !(s > 0) {
+		s = 1
+	}
+	s = max(0.5, min(4, math.Round(s*4)/4))
+	g.wantScale = s
+	return ScreenW * s, ScreenH * s
+}
+
+// syncScale applies a new scale from LayoutF: the fonts are rasterised
+// again and every cached image is dropped.
+func (g *Game) syncScale() {
+	if g.wantScale == 0 || g.wantScale == uiScale {
+		return
+	}
+	uiScale = g.wantScale
+	if fs, err := loadFaces(); err == nil {
+		g.faces = fs
+	}
+	g.bgLayer, g.sideLayer, g.curvesLayer = layer{}, layer{}, layer{}
+	g.points, g.pointsOK = nil, false
+	for _, v := range g.views {
+		v.plane = nil
+	}
+	g.ui = nil
+	g.logf("scale %.2f screen=%.0fx%.0f", uiScale, ScreenW*uiScale, ScreenH*uiScale)
+}
 
 // Update handles input, trains and refreshes the heat maps; the frame timer
 // measures the training and heat-map work of every frame.
@@ -145,6 +183,7 @@ func (g *Game) Update() error {
 	if g.shotDone || (g.opt.Frames > 0 && g.frame >= g.opt.Frames && g.opt.Screenshot == "") {
 		return ebiten.Termination
 	}
+	g.syncScale()
 	if g.frame == 0 {
 		g.logf("ready query=%s panels=%s", g.lab.P.Query(), strings.Join(g.labels(), ","))
 	}
@@ -379,6 +418,7 @@ func (g *Game) logPerf() {
 
 // Draw draws the frame; with Options.Screenshot it also saves the frame.
 func (g *Game) Draw(screen *ebiten.Image) {
+	g.syncScale()
 	g.draw(screen)
 	if g.frame == 1 && !g.firstLogged {
 		g.firstLogged = true
@@ -414,16 +454,22 @@ func saveScreenshot(screen *ebiten.Image, path string) error {
 
 var _ ebiten.Game = (*Game)(nil)
 
+// cursor returns the mouse position in logical pixels.
+func cursor() (x, y float64) {
+	cx, cy := ebiten.CursorPosition()
+	return float64(cx) / uiScale, float64(cy) / uiScale
+}
+
 // justClicked reports a left click or a touch that began this frame, with
-// its position.
+// its position in logical pixels.
 func justClicked() (x, y float64, ok bool) {
 	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
-		cx, cy := ebiten.CursorPosition()
-		return float64(cx), float64(cy), true
+		x, y := cursor()
+		return x, y, true
 	}
 	for _, id := range inpututil.AppendJustPressedTouchIDs(nil) {
 		tx, ty := ebiten.TouchPosition(id)
-		return float64(tx), float64(ty), true
+		return float64(tx) / uiScale, float64(ty) / uiScale, true
 	}
 	return 0, 0, false
 }

@@ -19,6 +19,21 @@ func (r rect) contains(x, y float64) bool {
 // inset returns r shrunk by d on every side.
 func (r rect) inset(d float64) rect { return rect{r.X + d, r.Y + d, r.W - 2*d, r.H - 2*d} }
 
+// uiScale is the number of screen pixels per logical pixel: the device
+// pixel ratio times the fit of the window to the 1280 x 800 layout, so the
+// frame is drawn at the display's own resolution (crisp text on HiDPI
+// screens and in large windows). Every drawing helper takes logical
+// coordinates and scales them. There is one Game per process.
+var uiScale = 1.0
+
+// px converts a logical length to screen pixels.
+func px(v float64) float32 { return float32(v * uiScale) }
+
+// strokeRect outlines a rectangle (no antialiasing: crisp 1-pixel lines).
+func strokeRect(dst *ebiten.Image, r rect, width float64, clr color.Color) {
+	vector.StrokeRect(dst, px(r.X), px(r.Y), px(r.W), px(r.H), px(width), clr, false)
+}
+
 var whitePix = func() *ebiten.Image {
 	img := ebiten.NewImage(3, 3)
 	img.Fill(color.White)
@@ -39,6 +54,8 @@ func drawPath(dst *ebiten.Image, p *vector.Path, clr color.Color, width float32,
 	}
 	r, g, b, a := clr.RGBA()
 	for i := range vs {
+		vs[i].DstX *= float32(uiScale)
+		vs[i].DstY *= float32(uiScale)
 		vs[i].SrcX, vs[i].SrcY = 1, 1
 		vs[i].ColorR = float32(r) / 0xffff
 		vs[i].ColorG = float32(g) / 0xffff
@@ -85,12 +102,12 @@ func strokeRoundRect(dst *ebiten.Image, r rect, rad float64, width float32, clr 
 
 // fillRect fills a rectangle.
 func fillRect(dst *ebiten.Image, r rect, clr color.Color) {
-	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), clr, false)
+	vector.DrawFilledRect(dst, px(r.X), px(r.Y), px(r.W), px(r.H), clr, false)
 }
 
 // line draws a straight line.
 func line(dst *ebiten.Image, x0, y0, x1, y1 float64, width float32, clr color.Color) {
-	vector.StrokeLine(dst, float32(x0), float32(y0), float32(x1), float32(y1), width, clr, true)
+	vector.StrokeLine(dst, px(x0), px(y0), px(x1), px(y1), width*float32(uiScale), clr, true)
 }
 
 // dashedLine draws a dashed straight line.
@@ -108,12 +125,12 @@ func dashedLine(dst *ebiten.Image, x0, y0, x1, y1 float64, width float32, dash f
 
 // circle fills a circle.
 func circle(dst *ebiten.Image, x, y, r float64, clr color.Color) {
-	vector.DrawFilledCircle(dst, float32(x), float32(y), float32(r), clr, true)
+	vector.DrawFilledCircle(dst, px(x), px(y), px(r), clr, true)
 }
 
 // ring strokes a circle.
 func ring(dst *ebiten.Image, x, y, r float64, width float32, clr color.Color) {
-	vector.StrokeCircle(dst, float32(x), float32(y), float32(r), width, clr, true)
+	vector.StrokeCircle(dst, px(x), px(y), px(r), width*float32(uiScale), clr, true)
 }
 
 // triangle fills a triangle (the play icon).

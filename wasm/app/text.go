@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text"
@@ -19,6 +20,7 @@ type faces struct {
 	small, body, bold, title font.Face
 }
 
+// loadFaces rasterises the fonts for the current uiScale.
 func loadFaces() (*faces, error) {
 	reg, err := opentype.Parse(goregular.TTF)
 	if err != nil {
@@ -29,7 +31,7 @@ func loadFaces() (*faces, error) {
 		return nil, fmt.Errorf("parse Go Bold: %w", err)
 	}
 	mk := func(f *opentype.Font, size float64) (font.Face, error) {
-		face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+		face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size * uiScale, DPI: 72, Hinting: font.HintingFull})
 		if err != nil {
 			return nil, fmt.Errorf("font face %gpx: %w", size, err)
 		}
@@ -55,18 +57,18 @@ func loadFaces() (*faces, error) {
 // the line box, not the baseline).
 func drawText(dst *ebiten.Image, s string, f font.Face, x, y float64, clr color.Color) {
 	m := f.Metrics()
-	text.Draw(dst, s, f, int(x), int(y)+m.Ascent.Ceil(), clr)
+	text.Draw(dst, s, f, int(math.Round(x*uiScale)), int(math.Round(y*uiScale))+m.Ascent.Ceil(), clr)
 }
 
 // textWidth returns the advance width of s in pixels.
 func textWidth(s string, f font.Face) float64 {
-	return float64(font.MeasureString(f, s).Ceil())
+	return float64(font.MeasureString(f, s).Ceil()) / uiScale
 }
 
 // lineHeight returns the height of a line of f.
 func lineHeight(f font.Face) float64 {
 	m := f.Metrics()
-	return float64((m.Ascent + m.Descent).Ceil())
+	return float64((m.Ascent + m.Descent).Ceil()) / uiScale
 }
 
 // drawTextCentered draws s centred horizontally in [x, x+w] and vertically

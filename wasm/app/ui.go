@@ -231,15 +231,15 @@ func (g *Game) handleInput() {
 	if g.ui == nil || g.uiKey != len(g.lab.Panels) {
 		g.ui, g.uiKey = g.buildUI(), len(g.lab.Panels)
 	}
-	cx, cy := ebiten.CursorPosition()
+	cx, cy := cursor()
 	shape := ebiten.CursorShapeDefault
 	for _, w := range g.ui.widgets {
-		if w.r.contains(float64(cx), float64(cy)) {
+		if w.r.contains(cx, cy) {
 			shape = ebiten.CursorShapePointer
 		}
 	}
 	for i := range g.lab.Panels {
-		if g.planeRect(i).contains(float64(cx), float64(cy)) {
+		if g.planeRect(i).contains(cx, cy) {
 			shape = ebiten.CursorShapeCrosshair
 		}
 	}

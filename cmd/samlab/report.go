@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -59,7 +60,7 @@ func runReport(ctx context.Context, args []string) error {
 		}
 	}
 	rep.VerdictTable(os.Stdout, false)
-	fmt.Fprintf(os.Stderr, "report written to %s/README.md in %.1fs\n", *out, time.Since(start).Seconds())
+	fmt.Fprintf(os.Stderr, "report written to %s in %.1fs\n", filepath.Join(*out, "README.md"), time.Since(start).Seconds())
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/samlab/samlab/core/configfile"
 	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"
@@ -72,7 +73,7 @@ func (f *toyFlags) resolve() (*experiment.Config, error) {
 	var c *experiment.Config
 	var err error
 	if f.config != "" {
-		c, err = experiment.Load(f.config)
+		c, err = configfile.Load(f.config)
 	} else {
 		c, err = experiment.Preset(f.preset)
 	}
@@ -160,7 +161,7 @@ func runToy(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
 	}
-	y, err := c.YAML()
+	y, err := configfile.Marshal(c)
 	if err != nil {
 		return err
 	}

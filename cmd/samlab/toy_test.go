@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samlab/samlab/core/configfile"
 	"github.com/samlab/samlab/core/experiment"
 )
 
@@ -21,7 +22,7 @@ func TestToyWritesOutputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	// resolved config loads back with the overrides applied
-	c, err := experiment.Load(filepath.Join(dir, "config.yaml"))
+	c, err := configfile.Load(filepath.Join(dir, "config.yaml"))
 	if err != nil || c.Seeds != 2 || c.Train.Steps != 20 || strings.Join(c.Methods, ",") != "sgd,1sam" || c.NoiseConvention == "" {
 		t.Fatalf("config: %v %+v", err, c)
 	}

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"sync"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -252,8 +251,8 @@ func claim3(ctx context.Context, r *runner, p Plan, out string) (*Claim, error) 
 			first = lr
 		}
 	}
-	pa := newPlot(fmt.Sprintf("1-SAM weight ratio at step %d (rho %g, seed %d)", snap, base, c.FirstSeed), "margin m = y w.x", "weight ratio")
-	pa.Y.Scale, pa.Y.Tick.Marker = plot.LogScale{}, decades{}
+	pa := newPlot(fmt.Sprintf("1-SAM weight ratio (log scale), step %d, rho %g, seed %d", snap, base, c.FirstSeed), "margin m = y w.x", "")
+	logY(pa)
 	var xc, yc, xf, yf []float64
 	var xn []float64
 	for _, e := range first.Examples {
@@ -306,6 +305,7 @@ func claim3(ctx context.Context, r *runner, p Plan, out string) (*Claim, error) 
 		}
 	}
 	pb.Legend.Top = true
+	pb.Legend.YOffs = -vg.Points(18) // below the ratio-1 plateau
 	if err := row(pa, pb).save(filepath.Join(out, "claim3_linear_weights.png")); err != nil {
 		return nil, err
 	}
@@ -546,8 +546,8 @@ func claim4(ctx context.Context, p Plan, out string) (*Claim, error) {
 		}
 	}
 	pl.Legend.Top = false
-	pr := newPlot("trajectory difference ||w_a - w_b|| / ||w_b||", "step", "relative difference")
-	pr.Y.Scale, pr.Y.Tick.Marker = plot.LogScale{}, decades{}
+	pr := newPlot("relative difference ||w_a - w_b|| / ||w_b|| (log scale)", "step", "")
+	logY(pr)
 	floor := func(xs []float64) []float64 {
 		out := make([]float64, len(xs))
 		for i, x := range xs {

@@ -284,6 +284,9 @@ func (decades) Ticks(min, max float64) []plot.Tick {
 	step := math.Max(1, math.Ceil((hi-lo)/6))
 	for e := lo; e <= hi; e++ {
 		t := plot.Tick{Value: math.Pow(10, e)}
+		if t.Value < min*(1-1e-9) || t.Value > max*(1+1e-9) {
+			continue // a tick outside the range would shrink the plot to fit its label
+		}
 		if math.Mod(e-lo, step) == 0 {
 			t.Label = fmt.Sprintf("1e%d", int(e))
 			if e == 0 {
@@ -331,4 +334,13 @@ func lighten(cs []color.Color) lightPalette {
 		out[i] = color.RGBA{R: uint8((r>>8 + 255) / 2), G: uint8((g>>8 + 255) / 2), B: uint8((b>>8 + 255) / 2), A: 255}
 	}
 	return out
+}
+
+// logY puts p's y axis on a log scale. gonum/plot places the y label's
+// glyph box at the arithmetic middle of the range, which on a log axis is
+// near the top and squeezes the plot, so the label is dropped: the title
+// must name the quantity.
+func logY(p *plot.Plot) {
+	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, decades{}
+	p.Y.Label.Text = ""
 }

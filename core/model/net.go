@@ -327,9 +327,15 @@ func (n *Net) actGrad(l int, ws *Workspace, db []float64) {
 // softmax cross-entropy otherwise.
 func Residual(r, z []float64, y int) float64 {
 	if len(z) == 1 {
-		f, t := z[0], float64(y)
-		r[0] = sigmoid(f) - t
-		return softplus(f) - t*f
+		// sigmoid(f) - 1 = -sigmoid(-f), written so that well-fitted
+		// examples keep their tiny residuals instead of rounding to 0.
+		f := z[0]
+		if y == 1 {
+			r[0] = -sigmoid(-f)
+			return softplus(-f)
+		}
+		r[0] = sigmoid(f)
+		return softplus(f)
 	}
 	m := z[0]
 	for _, v := range z[1:] {

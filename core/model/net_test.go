@@ -150,3 +150,14 @@ func TestParseActivation(t *testing.T) {
 		t.Error("gelu accepted")
 	}
 }
+
+func TestBinaryResidualKeepsPrecision(t *testing.T) {
+	r := make([]float64, 1)
+	// A margin of 40: the residual is about -e^-40, not 0.
+	if l := Residual(r, []float64{40}, 1); r[0] >= 0 || math.Abs(r[0]+math.Exp(-40))/math.Exp(-40) > 1e-12 || l <= 0 {
+		t.Errorf("r = %g, loss %g", r[0], l)
+	}
+	if Residual(r, []float64{-40}, 0); r[0] <= 0 || math.Abs(r[0]-math.Exp(-40))/math.Exp(-40) > 1e-12 {
+		t.Errorf("r = %g", r[0])
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/samlab/samlab/core/configfile"
 )
 
 // WriteMarkdown writes the report as Markdown to path (figures are linked
@@ -117,7 +119,7 @@ func (rep *Report) claimSection(w io.Writer, c *Claim) {
 			names = append(names[:5], fmt.Sprintf("and %d more", len(names)-5))
 		}
 		fmt.Fprintf(w, "*Produced by* `%s`; configs: %s.\n\n", rep.Options.Command, strings.Join(names, ", "))
-		y, err := c.Configs[0].YAML()
+		y, err := configfile.Marshal(c.Configs[0])
 		if err == nil {
 			fmt.Fprintf(w, "<details><summary>config %s</summary>\n\n```yaml\n%s```\n\n</details>\n\n", c.Configs[0].Name, y)
 		}

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samlab/samlab/core/configfile"
 	"github.com/samlab/samlab/core/experiment"
 )
 
@@ -170,7 +171,7 @@ func (rep *Report) writeConfigs() error {
 	}
 	for _, c := range rep.Claims {
 		for _, cfg := range c.Configs {
-			y, err := cfg.YAML()
+			y, err := configfile.Marshal(cfg)
 			if err != nil {
 				return fmt.Errorf("report: config %s: %w", cfg.Name, err)
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samlab/samlab/core/configfile"
 	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/train"
 )
@@ -91,7 +92,7 @@ func TestQuickReport(t *testing.T) {
 			}
 		}
 		for _, cfg := range c.Configs {
-			if _, err := experiment.Load(filepath.Join(out, "configs", cfg.Name+".yaml")); err != nil {
+			if _, err := configfile.Load(filepath.Join(out, "configs", cfg.Name+".yaml")); err != nil {
 				t.Errorf("claim %d: config %s does not load back: %v", c.N, cfg.Name, err)
 			}
 		}

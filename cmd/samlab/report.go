@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,11 +29,23 @@ func runReport(ctx context.Context, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	var deep listFlag
 	fs.Var(&deep, "deep", "deep-network run folder (config.yaml + metrics.csv) or a folder holding them; repeat or separate with commas")
+	deepRunData := fs.String("deep-run", "", "first train the small deep grid on this dataset (fashion-mnist, mnist, cifar10) with the native CLI (LibTorch build), then report it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *deepRunData != "" {
+		var log io.Writer = os.Stderr
+		if *quiet {
+			log = nil
+		}
+		dirs, err := deepRun(ctx, *deepRunData, *out, log)
+		if err != nil {
+			return err
+		}
+		deep = append(deep, dirs...)
 	}
 	plan := report.DefaultPlan()
 	if *quick {

@@ -111,8 +111,8 @@ func Done(c Config) bool {
 }
 
 // RunLocal runs the cells with exe (`exe train --config ... --resume`),
-// parallel at a time, skipping finished cells; each cell logs to train.log in
-// its folder. It returns the first error after all started cells end.
+// parallel at a time, skipping finished cells; each cell appends its output to train.log
+// in its folder. It returns the first error after all started cells end.
 func RunLocal(ctx context.Context, cells []Config, exe string, parallel int, progress func(string)) error {
 	if parallel < 1 {
 		parallel = 1
@@ -137,7 +137,7 @@ func RunLocal(ctx context.Context, cells []Config, exe string, parallel int, pro
 		wg.Add(1)
 		go func(c Config) {
 			defer func() { <-sem; wg.Done() }()
-			logf, err := os.Create(filepath.Join(c.Out, "train.log"))
+			logf, err := os.OpenFile(filepath.Join(c.Out, "train.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 			if err != nil {
 				mu.Lock()
 				errs = append(errs, err.Error())

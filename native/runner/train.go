@@ -197,7 +197,11 @@ func Train(ctx context.Context, c Config, o Options) error {
 			done++
 			if bar != nil {
 				el := st.Seconds + time.Since(start).Seconds()
-				bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f %.1f img/s", epoch+1, c.Epochs, st.LossSum/float64(st.LossCount), float64(st.Images)/el))
+				acc := ""
+				if len(rows) > 0 {
+					acc = fmt.Sprintf(" test acc %.2f%% (epoch %d)", 100*rows[len(rows)-1].TestAcc, len(rows))
+				}
+				bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f%s %.1f img/s", epoch+1, c.Epochs, st.LossSum/float64(st.LossCount), acc, float64(st.Images)/el))
 				bar.Set(st.Step)
 			}
 		}

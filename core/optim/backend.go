@@ -8,7 +8,7 @@
 package optim
 
 // Eps is added to every norm that divides a perturbation, so a zero gradient
-// gives no perturbation (science.md section 3).
+// gives no perturbation (docs/science.md section 3).
 const Eps = 1e-12
 
 // Pass describes one gradient evaluation. Perturbed is true when the weights

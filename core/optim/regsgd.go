@@ -2,7 +2,7 @@ package optim
 
 // RegSGD is SGD on the explicitly regularized loss
 // l_i + GammaAct*||h_i||^2 + GammaLast*||W_last||_F^2, h_i the last hidden
-// activations: the penalties that J-SAM induces implicitly (science.md 4.2).
+// activations: the penalties that J-SAM induces implicitly (docs/science.md section 4.2).
 type RegSGD[V any] struct {
 	GammaAct, GammaLast float64
 }

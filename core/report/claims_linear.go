@@ -112,7 +112,7 @@ func measureLinear(ctx context.Context, c *experiment.Config, rho float64, seed 
 				}
 				m := y * z[0]
 				// The step length the method takes is rho*||g||/(||g||+Eps),
-				// not exactly rho (science.md section 3); the closed form uses it.
+				// not exactly rho (docs/science.md section 3); the closed form uses it.
 				aEff := rho * xn * gn / (gn + optim.Eps)
 				run.Examples = append(run.Examples, exampleRatio{Margin: m, A: rho * xn, Measured: math.Abs(r1[0]) / math.Abs(r0[0]),
 					Closed: ClosedFormRatio(m, aEff), Flipped: s.Train.Flipped[i]})
@@ -364,7 +364,7 @@ func claim3(ctx context.Context, r *runner, p Plan, out string) (*Claim, error) 
 		{Name: "the clean/flipped gradient-norm ratio decays more slowly as rho grows", Pass: meanMono && most(seedMono, c.Seeds),
 			Detail: fmt.Sprintf("mean decay step (first recorded step with ratio < %g) per rho %v: %v (need strictly increasing); strictly increasing in %d/%d seeds (need %s)", DecayThreshold, rhos, means, seedMono, c.Seeds, needMost(c.Seeds))},
 	}
-	cl.Notes = append(cl.Notes, fmt.Sprintf("The closed form is evaluated at the step length the implementation takes, rho*||x||*||g_i||/(||g_i|| + %g): the epsilon that keeps a zero gradient from dividing by zero (science.md section 3) shortens the perturbation of a well-fitted example (tiny ||g_i||) by a relative 1e-12/||g_i||.", optim.Eps))
+	cl.Notes = append(cl.Notes, fmt.Sprintf("The closed form is evaluated at the step length the implementation takes, rho*||x||*||g_i||/(||g_i|| + %g): the epsilon that keeps a zero gradient from dividing by zero (docs/science.md section 3) shortens the perturbation of a well-fitted example (tiny ||g_i||) by a relative 1e-12/||g_i||.", optim.Eps))
 	if excluded > 0 {
 		cl.Notes = append(cl.Notes, fmt.Sprintf("%d of %d example snapshots with |margin| > %g are left out of the closed-form comparison: there the float64 residual sigmoid(f) - t loses relative precision.", excluded, excluded+used, MarginLimit))
 	}

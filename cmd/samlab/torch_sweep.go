@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -84,6 +85,10 @@ func runSweep(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("%d cells in %s, %d at a time (logs: <cell>/train.log)\n", len(cells), *root, *parallel)
 	err = runner.RunLocal(ctx, cells, exe, *parallel, func(s string) { fmt.Println(s) })
+	if errors.Is(err, context.Canceled) {
+		fmt.Println("interrupted: cells saved their state; run the same command again to continue")
+		return nil
+	}
 	if err != nil {
 		return err
 	}

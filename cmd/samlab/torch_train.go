@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/samlab/samlab/core/optim"
@@ -84,13 +85,19 @@ func (f *configFlags) resolve() (runner.Config, error) {
 
 func runTrain(ctx context.Context, args []string) error {
 	f := newConfigFlags("train")
-	resume := f.fs.Bool("resume", false, "continue the run in -out from its last.ckpt")
+	resume := f.fs.Bool("resume", false, "continue the run in -out from its last.ckpt (with -out's config.yaml unless -config is given)")
 	quiet := f.fs.Bool("quiet", false, "no progress bar")
 	if err := f.fs.Parse(args); err != nil {
 		return err
 	}
 	if f.fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", f.fs.Arg(0))
+	}
+	if *resume && f.cfg == "" {
+		// Continue with the run's own resolved config; flags still override it.
+		if p := filepath.Join(f.c.Out, runner.ConfigFile); fileExists(p) {
+			f.cfg = p
+		}
 	}
 	c, err := f.resolve()
 	if err != nil {
@@ -106,4 +113,9 @@ func runTrain(ctx context.Context, args []string) error {
 		return nil
 	}
 	return err
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

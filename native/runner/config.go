@@ -18,7 +18,7 @@ import (
 )
 
 // Config is one training run. The zero value is not valid; Default gives
-// the paper's CIFAR10 setting (science.md section 5).
+// the paper's CIFAR10 setting (docs/science.md section 5).
 type Config struct {
 	Method  string `yaml:"method"`
 	Dataset string `yaml:"dataset"`

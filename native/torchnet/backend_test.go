@@ -156,7 +156,7 @@ func TestSAMStepByHand(t *testing.T) {
 }
 
 // TestJSAMIsSGDOnLinear: the Jacobian of a linear model does not depend on
-// the weights, so J-SAM's direction equals SGD's (science.md 4.1), while
+// the weights, so J-SAM's direction equals SGD's (docs/science.md 4.1), while
 // 1-SAM's does not.
 func TestJSAMIsSGDOnLinear(t *testing.T) {
 	b, w := newTest(t, linearSpec, 10, 5)
@@ -181,7 +181,7 @@ func TestJSAMIsSGDOnLinear(t *testing.T) {
 }
 
 // TestOneSAMBatchOneIsSAM: with a batch of one, 1-SAM and SAM coincide
-// (science.md 4.3); on a CNN with LayerNorm this ties the per-example path
+// (docs/science.md 4.3); on a CNN with LayerNorm this ties the per-example path
 // (ExampleGrad) to the batch path (Grad).
 func TestOneSAMBatchOneIsSAM(t *testing.T) {
 	s := Spec{Arch: "cnn", Norm: "ln", Width: 0.25, InC: 1, H: 8, W: 8, K: 3}
@@ -200,7 +200,7 @@ func TestOneSAMBatchOneIsSAM(t *testing.T) {
 	}
 }
 
-// TestVJPOfResidualIsExampleGrad: J_i^T r_i(w) is grad l_i(w) (science.md 2).
+// TestVJPOfResidualIsExampleGrad: J_i^T r_i(w) is grad l_i(w) (docs/science.md 2).
 func TestVJPOfResidualIsExampleGrad(t *testing.T) {
 	s := Spec{Arch: "cnn", Norm: "gn", Width: 0.25, InC: 2, H: 8, W: 8, K: 4}
 	b, w := newTest(t, s, 4, 9)

@@ -31,11 +31,17 @@ ifneq ($(strip $(shell cat $(TORCH_STAMP) 2>/dev/null)),$(strip $(TORCH_FLAVOUR)
   $(shell rm -f $(TORCH_STAMP))
 endif
 
-.PHONY: gotch torch test-torch torch-deps
+.PHONY: gotch torch test-torch torch-deps torch-bench-deps
+# libtorch-dev to build; Debian's Fashion-MNIST (30 MB) so the loader test
+# reads the real dataset; python3-torch only for the PyTorch speed twin.
 torch-deps:
 ifeq ($(LIBTORCH),)
-	$(call apt-install,libtorch-dev python3-torch)
+	$(call apt-install,libtorch-dev dataset-fashion-mnist)
 endif
+
+## torch-bench-deps: Debian's python3-torch (same libtorch) for bench/pytorch_resnet18.py
+torch-bench-deps:
+	$(call apt-install,python3-torch)
 
 gotch: $(TORCH_STAMP)
 

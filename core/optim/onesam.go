@@ -14,14 +14,7 @@ func (*OneSAM[V]) Name() string { return "1sam" }
 // Direction sets g to the mean of per-example perturbed gradients.
 func (m *OneSAM[V]) Direction(b Backend[V], g, w V, batch []int) float64 {
 	s := &m.s
-	s.ensure(b)
-	b.Scale(g, 0)
-	inv, loss := 1/float64(len(batch)), 0.0
-	for _, i := range batch {
-		loss += b.ExampleGrad(s.gi, w, i)
-		ascent(b, s.wp, w, s.gi, m.Rho)
+	return s.mean(b, g, w, batch, m.Rho, false, func(i int) {
 		b.ExampleGrad(s.gp, s.wp, i) // grad l_i(w + e_i)
-		b.Axpy(g, inv, s.gp)
-	}
-	return loss * inv
+	})
 }

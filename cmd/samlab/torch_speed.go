@@ -27,6 +27,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	batch := fs.Int("batch", 128, "batch size")
 	steps := fs.Int("steps", 5, "timed steps per method")
 	warmup := fs.Int("warmup", 1, "untimed steps first")
+	rounds := fs.Int("rounds", 1, "repeat the methods this many times, interleaved, and keep each one's fastest round")
 	rho := fs.Float64("rho", 0.01, "rho")
 	ga := fs.Float64("gamma-act", 1e-3, "Reg-SGD gamma_act")
 	gl := fs.Float64("gamma-last", 1e-3, "Reg-SGD gamma_last")
@@ -43,7 +44,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	cfg := runner.SpeedConfig{
 		Methods: strings.Split(*methods, ","),
 		Spec:    torchnet.Spec{Arch: *model, Norm: *norm, Width: *width, InC: c, H: h, W: w, K: *classes},
-		Batch:   *batch, Steps: *steps, Warmup: *warmup, Rho: *rho, GammaAct: *ga, GammaLast: *gl,
+		Batch:   *batch, Steps: *steps, Warmup: *warmup, Rounds: *rounds, Rho: *rho, GammaAct: *ga, GammaLast: *gl,
 		Device: *device, Threads: *threads, RSSEvery: *rss,
 	}
 	dev, err := torchnet.ParseDevice(*device)

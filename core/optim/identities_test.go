@@ -47,6 +47,22 @@ func direction(t *testing.T, b *train.Toy, name string, h optim.Hyper, w []float
 	return g
 }
 
+// fdGrad returns the central finite-difference gradient of f at w.
+func fdGrad(f func([]float64) float64, w []float64) []float64 {
+	const h = 1e-6
+	g := make([]float64, len(w))
+	for j := range w {
+		old := w[j]
+		w[j] = old + h
+		lp := f(w)
+		w[j] = old - h
+		lm := f(w)
+		w[j] = old
+		g[j] = (lp - lm) / (2 * h)
+	}
+	return g
+}
+
 func near(t *testing.T, what string, got, want []float64, tol float64) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -191,21 +207,7 @@ func TestSAMByHand(t *testing.T) {
 		}
 		return s / 6
 	}
-	fdGrad := func(w []float64) []float64 {
-		g := make([]float64, len(w))
-		for j := range w {
-			const h = 1e-6
-			old := w[j]
-			w[j] = old + h
-			lp := meanLoss(w)
-			w[j] = old - h
-			lm := meanLoss(w)
-			w[j] = old
-			g[j] = (lp - lm) / (2 * h)
-		}
-		return g
-	}
-	G := fdGrad(w)
+	G := fdGrad(meanLoss, w)
 	n := 0.0
 	for _, v := range G {
 		n += v * v
@@ -214,7 +216,7 @@ func TestSAMByHand(t *testing.T) {
 	for j := range wp {
 		wp[j] += rho * G[j] / math.Sqrt(n)
 	}
-	near(t, "SAM vs hand computation", direction(t, b, "sam", optim.Hyper{Rho: rho}, w, all(6)), fdGrad(wp), 1e-6)
+	near(t, "SAM vs hand computation", direction(t, b, "sam", optim.Hyper{Rho: rho}, w, all(6)), fdGrad(meanLoss, wp), 1e-6)
 }
 
 // Reg-SGD is the gradient of the penalized loss (finite differences).
@@ -238,18 +240,7 @@ func TestRegSGDIsPenalizedGradient(t *testing.T) {
 		}
 		return s
 	}
-	want := make([]float64, len(w))
-	for j := range w {
-		const h = 1e-6
-		old := w[j]
-		w[j] = old + h
-		lp := penalized(w)
-		w[j] = old - h
-		lm := penalized(w)
-		w[j] = old
-		want[j] = (lp - lm) / (2 * h)
-	}
-	near(t, "Reg-SGD vs finite differences", direction(t, b, "regsgd", optim.Hyper{GammaAct: ga, GammaLast: gl}, w, all(7)), want, 1e-6)
+	near(t, "Reg-SGD vs finite differences", direction(t, b, "regsgd", optim.Hyper{GammaAct: ga, GammaLast: gl}, w, all(7)), fdGrad(penalized, w), 1e-6)
 }
 
 func TestNewRejectsBadInput(t *testing.T) {

@@ -1,4 +1,4 @@
-# The paper-claims report (core/report, cmd/samlab/report.go).
+# The paper-claims report (native/report, cmd/samlab/report.go).
 .PHONY: report report-quick report-docs
 
 ## report: run the experiments behind every claim of the paper; write report/README.md and its figures

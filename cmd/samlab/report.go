@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlab/samlab/core/report"
+	"github.com/samlab/samlab/native/report"
 )
 
 func init() {

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/samlab/samlab/core/configfile"
+	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlab/samlab/core/configfile"
+	"github.com/samlab/samlab/native/configfile"
 )
 
 // WriteMarkdown writes the report as Markdown to path (figures are linked

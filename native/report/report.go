@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlab/samlab/core/configfile"
+	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/core/experiment"
 )
 

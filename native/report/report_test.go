@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samlab/samlab/core/configfile"
+	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/train"
 )

@@ -12,10 +12,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"
+	"github.com/samlab/samlab/native/configfile"
 	"github.com/schollz/progressbar/v3"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/core/experiment"
+	"github.com/samlab/samlab/native/configfile"
 )
 
 func TestToyWritesOutputs(t *testing.T) {

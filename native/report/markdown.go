@@ -86,7 +86,7 @@ func (rep *Report) markdown(w io.Writer) {
 	fmt.Fprintln(w, "## Reproduce")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "    %s\n\n", rep.Options.Command)
-	fmt.Fprintln(w, "Every experiment config is written to `configs/` next to this file. The configs of claims 1, 2 and 5-8 are plain toy configs: `go run ./cmd/samlab toy --config configs/<name>.yaml` reruns one and prints its summary. Claims 3 and 4 measure per-example quantities and whole trajectories inside the report (core/report/claims_linear.go) from the configs shown with them.")
+	fmt.Fprintln(w, "Every experiment config is written to `configs/` next to this file. The configs of claims 1, 2 and 5-8 are plain toy configs: `go run ./cmd/samlab toy --config configs/<name>.yaml` reruns one and prints its summary. Claims 3 and 4 measure per-example quantities and whole trajectories inside the report (native/report/claims_linear.go) from the configs shown with them.")
 }
 
 func (rep *Report) claimSection(w io.Writer, c *Claim) {

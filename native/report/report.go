@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/core/experiment"
+	"github.com/samlab/samlab/native/configfile"
 )
 
 // Options configures a report run.

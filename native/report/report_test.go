@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/train"
+	"github.com/samlab/samlab/native/configfile"
 )
 
 // writeDeepRun writes a synthetic native run folder.

@@ -38,6 +38,8 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./core/...
 	@if grep -rl --include='*.go' -e '"syscall/js"' -e 'import "C"' core wasm cmd 2>/dev/null; then echo "core/wasm/cmd must not import syscall/js or cgo"; exit 1; fi
 	@if $(GO) list -deps ./core/... | grep -q 'hajimehoshi/ebiten\|sugarme/gotch'; then echo "core must not depend on Ebiten or gotch"; exit 1; fi
+	@bad=$$(for p in $$(GOOS=js GOARCH=wasm $(GO) list ./core/...); do GOOS=js GOARCH=wasm $(GO) list -deps $$p | grep -qx 'syscall/js' && echo $$p; done); \
+	if [ -n "$$bad" ]; then echo "core must build for js/wasm without syscall/js (no fmt, os, time, context, encoding/json); pulled in by: $$bad"; exit 1; fi
 
 test-core:
 	$(GO) test -count=1 ./...

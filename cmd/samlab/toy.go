@@ -211,7 +211,7 @@ func runToy(ctx context.Context, args []string) error {
 		if f.fs.Lookup("trace-seed").Value.String() != "0" || f.traceSeed != 0 {
 			seed = f.traceSeed
 		}
-		if err := experiment.WriteTrace(ctx, f.trace, c, m, seed); err != nil {
+		if err := writeTrace(ctx, f.trace, c, m, seed); err != nil {
 			return err
 		}
 	}
@@ -260,4 +260,20 @@ func printSummary(w io.Writer, c *experiment.Config, s experiment.Summary) {
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// writeTrace runs one method on one seed and writes its trace as JSON.
+func writeTrace(ctx context.Context, path string, c *experiment.Config, method string, seed uint64) error {
+	t, err := experiment.NewTrace(ctx, c, method, seed)
+	if err != nil {
+		return fmt.Errorf("trace %s seed %d: %w", method, seed, err)
+	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("trace: %w", err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write trace: %w", err)
+	}
+	return nil
 }

@@ -6,7 +6,7 @@ package experiment
 
 import (
 	"errors"
-	"fmt"
+	"github.com/samlab/samlab/core/internal/errf"
 	"math/rand/v2"
 	"slices"
 
@@ -64,7 +64,7 @@ type Config struct {
 // Validate reports every invalid value, one per line (errors.Join).
 func (c *Config) Validate() error {
 	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	add := func(format string, a ...any) { errs = append(errs, errf.Errorf(format, a...)) }
 	switch c.Data.Kind {
 	case "gauss2d":
 		if err := c.gauss().Validate(); err != nil {
@@ -211,7 +211,7 @@ func (c *Config) MakeNet(dim, k int) (*model.Net, error) {
 	case "mlp":
 		return model.New(dim, c.Model.Hidden, out, act, c.Model.Bias), nil
 	}
-	return nil, fmt.Errorf("model.kind must be linear, twolayer or mlp (got %q)", c.Model.Kind)
+	return nil, errf.Errorf("model.kind must be linear, twolayer or mlp (got %q)", c.Model.Kind)
 }
 
 // Setup is everything one seed's runs share: data, network, initial weights.

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -114,5 +115,27 @@ func TestNewStat(t *testing.T) {
 	}
 	if s := NewStat([]float64{0.7}); s.Mean != 0.7 || s.Std != 0 || s.N != 1 {
 		t.Errorf("%+v", s)
+	}
+}
+
+// Num and Stat write what encoding/json would write for the same values.
+func TestNumAndStatJSONMatchEncodingJSON(t *testing.T) {
+	for _, f := range []float64{0, 0.8125, -3, 1e-7, 123456789, 1e21, 2.5e-12, 0.000001} {
+		got, _ := Num(f).MarshalJSON()
+		want, _ := json.Marshal(f)
+		if string(got) != string(want) {
+			t.Errorf("%g: %s, encoding/json %s", f, got, want)
+		}
+	}
+	if b, _ := Num(math.NaN()).MarshalJSON(); string(b) != "null" {
+		t.Errorf("NaN: %s", b)
+	}
+	b, _ := json.Marshal(NewStat([]float64{0.5, 0.75}))
+	var back struct {
+		Mean, Std float64
+		N         int
+	}
+	if err := json.Unmarshal(b, &back); err != nil || back.Mean != 0.625 || back.N != 2 || math.Abs(back.Std-0.1767766952966369) > 1e-15 {
+		t.Errorf("%s: %v %+v", b, err, back)
 	}
 }

@@ -1,12 +1,11 @@
 package experiment
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
+	"github.com/samlab/samlab/core/internal/errf"
 	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 
 	"gonum.org/v1/gonum/floats"
@@ -29,7 +28,7 @@ type Progress func(done, total int, r *Result)
 // and returns the results ordered by method (Methods order) then seed. A run
 // that fails keeps its error in Result.Err; Run's own error is only for an
 // invalid config or a cancelled context.
-func Run(ctx context.Context, c *Config, workers int, progress Progress) ([]Result, error) {
+func Run(ctx train.Canceler, c *Config, workers int, progress Progress) ([]Result, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -41,7 +40,7 @@ func Run(ctx context.Context, c *Config, workers int, progress Progress) ([]Resu
 	for s := range setups {
 		st, err := c.Build(c.FirstSeed + uint64(s))
 		if err != nil {
-			return nil, fmt.Errorf("seed %d: %w", c.FirstSeed+uint64(s), err)
+			return nil, errf.Errorf("seed %d: %w", c.FirstSeed+uint64(s), err)
 		}
 		setups[s] = st
 	}
@@ -63,7 +62,7 @@ func Run(ctx context.Context, c *Config, workers int, progress Progress) ([]Resu
 					r.History, err = tr.Run(ctx, nil)
 				}
 				if err != nil {
-					r.Err = fmt.Errorf("%s seed %d: %w", m, s.Seed, err)
+					r.Err = errf.Errorf("%s seed %d: %w", m, s.Seed, err)
 				}
 				mu.Lock()
 				done++
@@ -94,7 +93,18 @@ func (n Num) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
 	}
-	return json.Marshal(f)
+	// As encoding/json writes a float64 (which core does not import: on
+	// js/wasm it pulls in syscall/js): plain decimals, exponents only for
+	// very small or large magnitudes, without a zero-padded exponent.
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		b := strconv.AppendFloat(nil, f, 'e', -1, 64)
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+		return b, nil
+	}
+	return strconv.AppendFloat(nil, f, 'f', -1, 64), nil
 }
 
 // Stat is a mean and a sample standard deviation over seeds.
@@ -106,11 +116,12 @@ type Stat struct {
 
 // MarshalJSON writes mean and std (null when undefined) and n.
 func (s Stat) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Mean Num `json:"mean"`
-		Std  Num `json:"std"`
-		N    int `json:"n"`
-	}{Num(s.Mean), Num(s.Std), s.N})
+	b := []byte(`{"mean":`)
+	m, _ := Num(s.Mean).MarshalJSON()
+	b = append(append(b, m...), `,"std":`...)
+	sd, _ := Num(s.Std).MarshalJSON()
+	b = append(append(b, sd...), `,"n":`...)
+	return append(strconv.AppendInt(b, int64(s.N), 10), '}'), nil
 }
 
 // NewStat summarises xs, skipping NaNs (Std is the sample standard

@@ -1,11 +1,6 @@
 package experiment
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-
 	"github.com/samlab/samlab/core/train"
 )
 
@@ -84,7 +79,7 @@ type TraceStep struct {
 }
 
 // NewTrace runs method on seed of c and records the trace.
-func NewTrace(ctx context.Context, c *Config, method string, seed uint64) (*Trace, error) {
+func NewTrace(ctx train.Canceler, c *Config, method string, seed uint64) (*Trace, error) {
 	s, err := c.Build(seed)
 	if err != nil {
 		return nil, err
@@ -127,20 +122,4 @@ func traceData(x []float64, d int, y, clean []int, flipped []bool) TraceData {
 		td.X = append(td.X, x[i*d:(i+1)*d])
 	}
 	return td
-}
-
-// WriteTrace runs and writes a trace as JSON to path.
-func WriteTrace(ctx context.Context, path string, c *Config, method string, seed uint64) error {
-	t, err := NewTrace(ctx, c, method, seed)
-	if err != nil {
-		return fmt.Errorf("trace %s seed %d: %w", method, seed, err)
-	}
-	b, err := json.Marshal(t)
-	if err != nil {
-		return fmt.Errorf("trace: %w", err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("write trace: %w", err)
-	}
-	return nil
 }

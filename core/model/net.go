@@ -6,7 +6,8 @@
 package model
 
 import (
-	"fmt"
+	"github.com/samlab/samlab/core/internal/errf"
+	"strconv"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -46,7 +47,7 @@ func ParseActivation(s string) (Activation, error) {
 	case "identity", "linear", "none":
 		return Identity, nil
 	}
-	return 0, fmt.Errorf("unknown activation %q (want relu, tanh or identity)", s)
+	return 0, errf.Errorf("unknown activation %q (want relu, tanh or identity)", s)
 }
 
 type layer struct {
@@ -75,7 +76,7 @@ func New(in int, hidden []int, out int, act Activation, bias bool) *Net {
 	off := 0
 	for l := 1; l < len(sizes); l++ {
 		if sizes[l-1] <= 0 || sizes[l] <= 0 {
-			panic(fmt.Sprintf("model: layer sizes must be positive, got %v", sizes))
+			panic(errf.Sprintf("model: layer sizes must be positive, got %v", sizes))
 		}
 		ly := layer{in: sizes[l-1], out: sizes[l], wOff: off, bOff: -1}
 		off += ly.in * ly.out
@@ -106,18 +107,18 @@ func (n *Net) NumLayers() int { return len(n.layers) }
 
 // String describes the shape, e.g. "mlp 2-32-32-1 relu".
 func (n *Net) String() string {
-	s := []string{fmt.Sprint(n.In)}
+	s := []string{strconv.Itoa(n.In)}
 	for _, h := range n.Hidden {
-		s = append(s, fmt.Sprint(h))
+		s = append(s, strconv.Itoa(h))
 	}
-	s = append(s, fmt.Sprint(n.Out))
+	s = append(s, strconv.Itoa(n.Out))
 	kind := "mlp"
 	if len(n.Hidden) == 0 {
 		kind = "linear"
 	} else if n.Act == Identity {
 		kind = "deep-linear"
 	}
-	return fmt.Sprintf("%s %s %s bias=%v", kind, strings.Join(s, "-"), n.Act, n.Bias)
+	return errf.Sprintf("%s %s %s bias=%v", kind, strings.Join(s, "-"), n.Act, n.Bias)
 }
 
 // LastWeights returns the last layer's weight matrix (Out x last width,

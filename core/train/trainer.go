@@ -1,8 +1,7 @@
 package train
 
 import (
-	"context"
-	"fmt"
+	"github.com/samlab/samlab/core/internal/errf"
 	"math"
 	"math/rand/v2"
 
@@ -35,17 +34,25 @@ func (c Config) Validate() error {
 	}
 	switch {
 	case c.Rho < 0 || math.IsNaN(c.Rho):
-		return fmt.Errorf("rho must be >= 0 (got %g)", c.Rho)
+		return errf.Errorf("rho must be >= 0 (got %g)", c.Rho)
 	case c.GammaAct < 0 || c.GammaLast < 0:
-		return fmt.Errorf("gamma_act and gamma_last must be >= 0 (got %g, %g)", c.GammaAct, c.GammaLast)
+		return errf.Errorf("gamma_act and gamma_last must be >= 0 (got %g, %g)", c.GammaAct, c.GammaLast)
 	case c.Batch < 0:
-		return fmt.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch)
+		return errf.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch)
 	case c.Steps < 0:
-		return fmt.Errorf("steps must be >= 0 (got %d)", c.Steps)
+		return errf.Errorf("steps must be >= 0 (got %d)", c.Steps)
 	case c.RecordEvery < 0:
-		return fmt.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery)
+		return errf.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery)
 	}
 	return nil
+}
+
+// Canceler is the part of a context.Context a long run watches: any
+// context.Context is one. Core takes this instead of importing package
+// context, which on js/wasm pulls in syscall/js.
+type Canceler interface {
+	Done() <-chan struct{}
+	Err() error
 }
 
 // DivergedError reports a run whose loss or weights became NaN or Inf.
@@ -55,7 +62,7 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("training diverged at step %d (loss %v): lower the learning rate or rho", e.Step, e.Loss)
+	return errf.Sprintf("training diverged at step %d (loss %v): lower the learning rate or rho", e.Step, e.Loss)
 }
 
 // Trainer trains one network with one method. Drive it with Step (a UI,
@@ -89,20 +96,20 @@ func New(net *model.Net, train, test *data.Dataset, w0 []float64, cfg Config, se
 		return nil, err
 	}
 	if err := train.Validate(); err != nil {
-		return nil, fmt.Errorf("train set: %w", err)
+		return nil, errf.Errorf("train set: %w", err)
 	}
 	if err := test.Validate(); err != nil {
-		return nil, fmt.Errorf("test set: %w", err)
+		return nil, errf.Errorf("test set: %w", err)
 	}
 	if train.D != net.In {
-		return nil, fmt.Errorf("model input %d does not match data dimension %d", net.In, train.D)
+		return nil, errf.Errorf("model input %d does not match data dimension %d", net.In, train.D)
 	}
 	wantOut := train.K
 	if train.K == 2 {
 		wantOut = 1
 	}
 	if net.Out != wantOut && !(train.K == 2 && net.Out == 2) {
-		return nil, fmt.Errorf("model has %d outputs for %d classes", net.Out, train.K)
+		return nil, errf.Errorf("model has %d outputs for %d classes", net.Out, train.K)
 	}
 	m, err := optim.New[[]float64](cfg.Method, cfg.Hyper)
 	if err != nil {
@@ -119,7 +126,7 @@ func New(net *model.Net, train, test *data.Dataset, w0 []float64, cfg Config, se
 	t.g = t.backend.NewVec()
 	if w0 != nil {
 		if len(w0) != net.NumParams() {
-			return nil, fmt.Errorf("initial weights have %d values, model needs %d", len(w0), net.NumParams())
+			return nil, errf.Errorf("initial weights have %d values, model needs %d", len(w0), net.NumParams())
 		}
 		copy(t.W, w0)
 	} else {
@@ -146,7 +153,7 @@ func (t *Trainer) SetTrain(d *data.Dataset) error {
 		return err
 	}
 	if d.D != t.Train.D || d.K != t.Train.K {
-		return fmt.Errorf("new training set has D=%d K=%d, want D=%d K=%d", d.D, d.K, t.Train.D, t.Train.K)
+		return errf.Errorf("new training set has D=%d K=%d, want D=%d K=%d", d.D, d.K, t.Train.D, t.Train.K)
 	}
 	t.Train = d
 	t.backend.Data = d
@@ -207,7 +214,7 @@ func finite(v []float64) bool {
 // metrics at step 0 (when starting fresh), every RecordEvery steps and at
 // the last step. It returns all recorded metrics. It stops early on ctx's
 // cancellation (returning ctx.Err()), on divergence, or on record's error.
-func (t *Trainer) Run(ctx context.Context, record func(Metrics) error) ([]Metrics, error) {
+func (t *Trainer) Run(ctx Canceler, record func(Metrics) error) ([]Metrics, error) {
 	every := t.Config.RecordEvery
 	if every == 0 {
 		every = 10

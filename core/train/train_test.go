@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/samlab/samlab/core/experiment"
@@ -57,18 +58,9 @@ func TestDivergenceIsReportedWithStep(t *testing.T) {
 	if !errors.As(err, &d) || d.Step < 1 || d.Step > 200 {
 		t.Fatalf("want a DivergedError, got %v", err)
 	}
-	if msg := err.Error(); msg == "" || !contains(msg, "diverged at step") {
+	if msg := err.Error(); msg == "" || !strings.Contains(msg, "diverged at step") {
 		t.Errorf("message %q", msg)
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func TestRunIsDeterministicAndRecords(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/samlab/samlab/core/train"
 	"github.com/samlab/samlab/native/configfile"
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 func init() {
@@ -170,7 +171,7 @@ func runToy(ctx context.Context, args []string) error {
 	}
 	total := len(c.Methods) * c.Seeds
 	var bar *progressbar.ProgressBar
-	if !f.quiet && isTerminal(os.Stderr) {
+	if !f.quiet && term.IsTerminal(int(os.Stderr.Fd())) {
 		bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
 			progressbar.OptionSetDescription(c.Name), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
@@ -253,13 +254,6 @@ func printSummary(w io.Writer, c *experiment.Config, s experiment.Summary) {
 			m.BestTestAcc.Mean, m.BestTestAcc.Std, m.BestStep.Mean, m.FinalTestAcc.Mean, m.FinalTestAcc.Std,
 			m.FinalFlipped.Mean, m.FinalFlipped.Std, m.MemorizeStep.Mean, m.Memorized, m.BestTestAcc.N)
 	}
-}
-
-// isTerminal reports whether f is a character device (a terminal), so
-// progress bars stay out of logs.
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // writeTrace runs one method on one seed and writes its trace as JSON.

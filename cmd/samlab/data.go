@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/samlab/samlab/native/dataset"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+func init() {
+	register("data", "download a dataset where train reads it (data fetch cifar10)", runData)
+}
+
+const dataUsage = `usage: samlab data fetch cifar10 [--dir data/cifar10] [--force] [--url U] [--md5 M]
+
+Downloads the official CIFAR-10 binary archive over HTTPS, checks its MD5,
+and extracts it into --dir, where samlab train --dataset cifar10 reads it.
+A folder that already holds a verified copy is left alone (no network).
+fashion-mnist and mnist are not downloaded: samlab data fetch fashion-mnist
+checks for Debian's dataset-fashion-mnist package and says how to get it.
+`
+
+// dataCmd is the data command with its outputs and source; tests replace
+// them.
+type dataCmd struct {
+	stdout, stderr io.Writer
+	terminal       bool           // stderr is a terminal: draw a progress bar
+	src            dataset.Source // the default archive (--url and --md5 override)
+	client         *http.Client   // nil: http.DefaultClient
+}
+
+func runData(ctx context.Context, args []string) error {
+	c := dataCmd{stdout: os.Stdout, stderr: os.Stderr, terminal: term.IsTerminal(int(os.Stderr.Fd())), src: dataset.CIFAR10Source}
+	return c.run(ctx, args)
+}
+
+func (c dataCmd) run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New("missing subcommand: want fetch (samlab data fetch cifar10)")
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(c.stderr, dataUsage)
+		return flag.ErrHelp
+	case "fetch":
+		return c.fetch(ctx, args[1:])
+	}
+	return fmt.Errorf("unknown subcommand %q: want fetch (samlab data fetch cifar10)", args[0])
+}
+
+// fetch runs `data fetch <dataset> [flags]`; flags may come before or after
+// the dataset name.
+func (c dataCmd) fetch(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("data fetch", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	dir := fs.String("dir", "", "target `folder` (default: "+dataset.DefaultDir("cifar10")+", where samlab train --dataset cifar10 looks)")
+	force := fs.Bool("force", false, "download and replace even a valid copy")
+	src := c.src
+	fs.StringVar(&src.URL, "url", src.URL, "archive `URL`, for a mirror of the same file")
+	fs.StringVar(&src.MD5, "md5", src.MD5, "expected `MD5` of the archive (change it only with --url for a different archive)")
+	fs.Usage = func() {
+		fmt.Fprint(c.stderr, dataUsage+"\nflags:\n")
+		fs.PrintDefaults()
+	}
+	var pos []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(pos) == 0 {
+		return errors.New("fetch: missing dataset: want cifar10 (fashion-mnist and mnist are installed otherwise: samlab data fetch fashion-mnist says how)")
+	}
+	if len(pos) > 1 {
+		return fmt.Errorf("unexpected argument %q", pos[1])
+	}
+	name := strings.ToLower(pos[0])
+	switch name {
+	case "cifar10", "cifar-10":
+	case "fashion-mnist", "fashionmnist", "fmnist", "mnist":
+		var set []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name != "dir" {
+				set = append(set, "--"+f.Name)
+			}
+		})
+		if len(set) > 0 {
+			return fmt.Errorf("fetch %s: %s apply to cifar10 only", name, strings.Join(set, ", "))
+		}
+		return c.notFetched(name, *dir)
+	default:
+		return fmt.Errorf("fetch: unknown dataset %q: want cifar10 (fashion-mnist and mnist are installed otherwise)", pos[0])
+	}
+
+	src.MD5 = strings.ToLower(strings.TrimSpace(src.MD5))
+	if err := dataset.CheckMD5(src.MD5); err != nil {
+		return fmt.Errorf("--md5: %w", err)
+	}
+	if !strings.HasPrefix(src.URL, "https://") && !strings.HasPrefix(src.URL, "http://") {
+		return fmt.Errorf("--url %q: want an https:// (or http://) address", src.URL)
+	}
+	if *dir == "" {
+		*dir = dataset.DefaultDir("cifar10")
+	}
+	if !*force && src.Check(*dir) == nil {
+		fmt.Fprintf(c.stdout, "cifar10: valid copy in %s, nothing to download\n", *dir)
+		return nil
+	}
+	p := &fetchProgress{w: c.stderr, terminal: c.terminal, url: src.URL, dir: *dir}
+	res, err := dataset.Fetch(ctx, src, *dir, dataset.FetchOptions{Force: *force, Client: c.client, Progress: p.update})
+	p.finish(err == nil)
+	if err != nil {
+		return err
+	}
+	if res.Skipped { // a valid copy appeared meanwhile
+		fmt.Fprintf(c.stdout, "cifar10: valid copy in %s, nothing to download\n", *dir)
+		return nil
+	}
+	reads := "samlab train --dataset cifar10"
+	if *dir != dataset.DefaultDir("cifar10") {
+		reads += " --data " + *dir
+	}
+	fmt.Fprintf(c.stdout, "cifar10: md5 %s ok (%s), %d files in %s; %s reads them\n",
+		src.MD5, megabytes(res.Bytes), len(res.Files), res.Dir, reads)
+	return nil
+}
+
+// notFetched explains where fashion-mnist and mnist come from; it succeeds
+// when dir (or the default folder) already holds a loadable copy.
+func (c dataCmd) notFetched(name, dir string) error {
+	if name != "mnist" {
+		name = "fashion-mnist"
+	}
+	if dir == "" {
+		dir = dataset.DefaultDir(name)
+	}
+	train, test, err := dataset.Load(name, dir)
+	if err == nil {
+		fmt.Fprintf(c.stdout, "%s: found in %s (%d train, %d test images), nothing to download\n", name, dir, train.N, test.N)
+		return nil
+	}
+	how := "install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist), which puts it in /usr/share/datasets/fashion-mnist, where train looks by default"
+	if name == "mnist" {
+		how = "put train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (or .gz) in " + dataset.DefaultDir("mnist") + " or pass --data to train; for Fashion-MNIST, Debian's dataset-fashion-mnist package installs it under /usr/share/datasets/fashion-mnist"
+	}
+	return fmt.Errorf("fetch %s: samlab downloads only cifar10; %s (not usable in %s: %v)", name, how, dir, err)
+}
+
+// fetchProgress shows the download: a line naming the URL once the server
+// answers, then a progress bar on a terminal, else a line every 10% (every
+// 16 MB when the size is unknown), never a carriage return.
+type fetchProgress struct {
+	w        io.Writer
+	terminal bool
+	url, dir string
+	started  bool
+	bar      *progressbar.ProgressBar
+	step     int64 // last reported tenth, or 16 MB block
+}
+
+func (p *fetchProgress) update(done, total int64) {
+	if !p.started {
+		p.started = true
+		size := "size unknown"
+		if total >= 0 {
+			size = megabytes(total)
+		}
+		fmt.Fprintf(p.w, "cifar10: downloading %s (%s) into %s\n", p.url, size, p.dir)
+	}
+	if p.terminal {
+		if p.bar == nil {
+			p.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(p.w),
+				progressbar.OptionSetDescription("cifar10"), progressbar.OptionShowBytes(true),
+				progressbar.OptionShowTotalBytes(true), progressbar.OptionShowCount(), progressbar.OptionSetWidth(30),
+				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
+				progressbar.OptionSpinnerType(14))
+		}
+		_ = p.bar.Set64(done)
+		return
+	}
+	if total > 0 {
+		if s := done * 10 / total; s > p.step {
+			p.step = s
+			fmt.Fprintf(p.w, "cifar10: %d%% (%s of %s)\n", s*10, megabytes(done), megabytes(total))
+		}
+		return
+	}
+	if s := done >> 24; s > p.step {
+		p.step = s
+		fmt.Fprintf(p.w, "cifar10: %s\n", megabytes(done))
+	}
+}
+
+// finish removes the bar (so that an error line starts on a clean line).
+func (p *fetchProgress) finish(ok bool) {
+	if p.bar == nil {
+		return
+	}
+	if ok {
+		_ = p.bar.Finish()
+	}
+	_ = p.bar.Clear()
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }

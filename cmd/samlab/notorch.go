@@ -16,6 +16,7 @@ func init() {
 		{"sweep", "run or script a grid of train runs, locally or as a Slurm array (needs `make torch`)"},
 		{"collect", "merge the metrics of sweep runs into one CSV + Markdown table (needs `make torch`)"},
 		{"speed", "images/s of each method's training step (needs `make torch`)"},
+		{"env", "the LibTorch this binary runs on: version, threads, CUDA (needs `make torch`)"},
 	} {
 		register(c[0], c[1], func(_ context.Context, args []string) error {
 			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {

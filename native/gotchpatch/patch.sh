@@ -2,39 +2,96 @@
 # patch.sh SRC DST: copy gotch v0.8.0 from the Go module cache (SRC) into DST
 # and patch it to build against the LibTorch chosen by the environment:
 #
-#   LIBTORCH=""        Debian's libtorch-dev 1.13 (CPU): Debian cgo flags, and
-#                      the 2.0-only wrappers listed in STUBS replaced by stubs
-#                      that raise "not available in this libtorch build".
-#   LIBTORCH=/path     a LibTorch 2.0.x directory (include/, lib/): gotch's own
-#                      wrappers unchanged, linked against that directory;
-#                      TORCH_CUDA=1 also links libtorch_cuda (--no-as-needed).
+#   LIBTORCH=""        Debian's libtorch-dev (CPU, /usr/include + /usr/lib).
+#   LIBTORCH=/path     any LibTorch 2.x directory with include/ and lib/: a
+#                      libtorch zip from pytorch.org, or a PyTorch wheel's
+#                      <site-packages>/torch (CPU or CUDA).
+#   TORCH_CUDA=0|1     link libtorch_cuda + c10_cuda (--no-as-needed); default:
+#                      1 when LIBTORCH/lib/libtorch_cuda.so exists.
+#   TORCH_ABI=0|1      -D_GLIBCXX_USE_CXX11_ABI; default: read from the
+#                      LibTorch (TorchConfig.cmake, else libc10.so's symbols).
+#   TORCH_CXXFLAGS     extra C++ flags; CXX the compiler (g++).
 #
-# Both fix v0.8.0's wrong bool returns (the one-line fix of gotch v0.9.1).
-# Only small generated edits: gotch's source is never committed here.
+# For every flavour the generated wrappers (libtch/torch_api_generated.cpp.h)
+# that do not compile against the headers at hand are found by compiling the
+# wrapper translation unit (g++ -fsyntax-only, the same flags cgo uses), and
+# their bodies replaced by stubs that throw "<name>: not available in this
+# LibTorch"; repeated until the unit compiles. The list lands in
+# DST/.samlab-stubs.txt, a one-line description of the flavour in
+# DST/.samlab-flavour (embedded in the binary for `samlab env`).
+#
+# Also fixes two memory leaks of the generated Go API and v0.8.0's wrong bool
+# returns (the one-line fix of gotch v0.9.1). Only generated edits: gotch's
+# source is never committed here.
 set -euo pipefail
 src=$1 dst=$2
-here=$(cd "$(dirname "$0")" && pwd)
-stubs=${STUBS:-$here/stubs-v0.8.0.txt}
+CXX=${CXX:-g++}
 [ -f "$src/libtch/lib.go" ] || { echo "patch.sh: $src is not a gotch module copy (no libtch/lib.go)" >&2; exit 1; }
 
-rm -rf "$dst" "$dst.tmp"
+rm -rf "$dst.tmp"
 cp -r "$src" "$dst.tmp"
 chmod -R u+w "$dst.tmp"
 rm -rf "$dst.tmp/example" "$dst.tmp/gen"
 lib=$dst.tmp/libtch
 
-# 1. cgo directives.
+# 1. The LibTorch: version, ABI, CUDA, cgo flags.
 if [ -z "${LIBTORCH:-}" ]; then
+  [ -f /usr/include/torch/csrc/api/include/torch/torch.h ] || { echo "patch.sh: Debian's libtorch-dev is not installed (/usr/include/torch)" >&2; exit 1; }
+  version=$(dpkg-query -W -f '${Version}' libtorch-dev 2>/dev/null || true)
+  version=${version%%+*}
+  cuda=0
   ldflags="-lstdc++ -ltorch -ltorch_cpu -lc10"
-  cxxflags="-std=c++17 -O1 -g0 -w -I/usr/include/torch/csrc/api/include"
+  cxxflags="-std=c++17 -O1 -g0 -w -I/usr/include/torch/csrc/api/include ${TORCH_CXXFLAGS:-}"
   cflags="-O1 -g0 -w"
+  where="Debian libtorch-dev"
+  hdr=/usr/include/torch/csrc/api/include/torch/version.h
 else
-  [ -d "$LIBTORCH/include" ] && [ -d "$LIBTORCH/lib" ] || { echo "patch.sh: LIBTORCH=$LIBTORCH has no include/ and lib/" >&2; exit 1; }
-  ldflags="-L$LIBTORCH/lib -Wl,-rpath,$LIBTORCH/lib -Wl,--no-as-needed -lstdc++ -ltorch -ltorch_cpu -lc10"
-  if [ "${TORCH_CUDA:-0}" = 1 ]; then ldflags="$ldflags -ltorch_cuda -lc10_cuda"; fi
-  cxxflags="-std=c++17 -O1 -g0 -w -I$LIBTORCH/include -I$LIBTORCH/include/torch/csrc/api/include ${TORCH_CXXFLAGS:-}"
-  cflags="-O1 -g0 -w -I$LIBTORCH/include ${TORCH_CFLAGS:-}"
+  T=$(cd "$LIBTORCH" 2>/dev/null && pwd -P) || { echo "patch.sh: LIBTORCH=$LIBTORCH: no such directory" >&2; exit 1; }
+  [ -d "$T/include" ] && [ -d "$T/lib" ] || { echo "patch.sh: LIBTORCH=$LIBTORCH has no include/ and lib/" >&2; exit 1; }
+  [ -e "$T/lib/libtorch_cpu.so" ] || { echo "patch.sh: LIBTORCH=$LIBTORCH: no lib/libtorch_cpu.so" >&2; exit 1; }
+  hdr=$T/include/torch/csrc/api/include/torch/version.h
+  version=""
+  if [ -f "$T/version.py" ]; then # a PyTorch wheel
+    version=$(sed -n "s/^__version__ = ['\"]\([^'\"]*\)['\"].*/\1/p" "$T/version.py")
+    where="PyTorch wheel $T"
+  else
+    [ -f "$T/build-version" ] && version=$(head -1 "$T/build-version")
+    where="LibTorch $T"
+  fi
+  # C++ ABI: TorchConfig.cmake says it for older releases; else the symbols
+  # of libc10.so (std::__cxx11::basic_string in c10's own signatures).
+  abi=${TORCH_ABI:-}
+  if [ -z "$abi" ] && [ -f "$T/share/cmake/Torch/TorchConfig.cmake" ]; then
+    abi=$(grep -o '_GLIBCXX_USE_CXX11_ABI=[01]' "$T/share/cmake/Torch/TorchConfig.cmake" | head -1 | sed 's/.*=//' || true)
+  fi
+  if [ -z "$abi" ]; then
+    n=$(nm -D --defined-only "$T/lib/libc10.so" 2>/dev/null | grep -c '_ZN3c10.*NSt7__cxx1112basic_string' || true)
+    if [ "${n:-0}" -gt 0 ]; then abi=1; else abi=0; fi
+  fi
+  cuda=${TORCH_CUDA:-}
+  if [ -z "$cuda" ]; then if [ -e "$T/lib/libtorch_cuda.so" ]; then cuda=1; else cuda=0; fi; fi
+  ldflags="-L$T/lib -Wl,-rpath,$T/lib -Wl,--no-as-needed -lstdc++ -ltorch -ltorch_cpu -lc10"
+  if [ "$cuda" = 1 ]; then
+    [ -e "$T/lib/libtorch_cuda.so" ] || { echo "patch.sh: TORCH_CUDA=1 but $T/lib has no libtorch_cuda.so" >&2; exit 1; }
+    ldflags="$ldflags -ltorch_cuda -lc10_cuda"
+    # A wheel's CUDA libraries are pip packages beside it (site-packages/nvidia/*/lib).
+    for d in "$T"/../nvidia/*/lib; do
+      [ -d "$d" ] || continue
+      d=$(cd "$d" && pwd -P)
+      ldflags="$ldflags -Wl,-rpath,$d -Wl,-rpath-link,$d"
+    done
+  fi
+  cxxflags="-std=c++17 -O1 -g0 -w -D_GLIBCXX_USE_CXX11_ABI=$abi -I$T/include -I$T/include/torch/csrc/api/include ${TORCH_CXXFLAGS:-}"
+  cflags="-O1 -g0 -w -I$T/include ${TORCH_CFLAGS:-}"
+  where="$where, C++11 ABI $abi"
 fi
+if [ -z "$version" ] && [ -f "$hdr" ]; then
+  version=$(awk '/define TORCH_VERSION_MAJOR/ {a=$3} /define TORCH_VERSION_MINOR/ {b=$3} /define TORCH_VERSION_PATCH/ {c=$3} END {if (a != "") print a "." b "." c}' "$hdr")
+fi
+version=${version:-unknown}
+case $cuda in 1) kind=CUDA ;; *) kind=CPU ;; esac
+echo "patch.sh: LibTorch $version ($kind) from $where"
+
 cat > "$lib/lib.go" <<GO
 // Package libtch: cgo flags generated by samlab's native/gotchpatch/patch.sh.
 
@@ -46,33 +103,75 @@ package libtch
 import "C"
 GO
 
-# 2. Stubs for wrappers that need LibTorch 2.0 (Debian flavour only).
-if [ -z "${LIBTORCH:-}" ]; then
-  awk -v listfile="$stubs" '
-    BEGIN { while ((getline l < listfile) > 0) if (l != "") want[l] = 1; n = 0 }
+# 2. Stubs for the generated wrappers that do not compile here.
+gen=$lib/torch_api_generated.cpp.h
+list=$dst.tmp/.samlab-stubs.txt
+: > "$list"
+# stub_names LIST: replace the bodies of the functions named in LIST.
+stub_names() {
+  awk -v listfile="$1" '
+    BEGIN { while ((getline l < listfile) > 0) if (l != "") want[l] = 1 }
     skip { if ($0 ~ /^}/) skip = 0; next }
-    {
-      if (match($0, /atg_[A-Za-z0-9_]*\(/)) {
-        name = substr($0, RSTART, RLENGTH - 1)
-        if ((name in want) && $0 ~ /^[a-z]/ && $0 ~ /\{ *$/) {
-          print $0
-          print "  PROTECT("
-          print "    throw std::runtime_error(\"" name ": not available in this libtorch build\");"
-          print "  )"
-          if ($0 !~ /^void /) print "  return 0;"
-          print "}"
-          skip = 1; done[name] = 1; n++
-          next
-        }
+    /^[a-z].*atg_[A-Za-z0-9_]*\(.*\{ *$/ {
+      match($0, /atg_[A-Za-z0-9_]*\(/)
+      name = substr($0, RSTART, RLENGTH - 1)
+      if (name in want) {
+        print $0
+        print "  PROTECT("
+        print "    throw std::runtime_error(\"" name ": not available in this LibTorch\");"
+        print "  )"
+        if ($0 !~ /^void /) print "  return 0;"
+        print "}"
+        skip = 1; done[name] = 1
+        next
       }
-      print
     }
+    { print }
     END {
       for (w in want) if (!(w in done)) { print "patch.sh: stub target " w " not found" > "/dev/stderr"; bad = 1 }
       if (bad) exit 1
-    }' "$lib/torch_api_generated.cpp.h" > "$lib/gen.tmp"
-  mv "$lib/gen.tmp" "$lib/torch_api_generated.cpp.h"
-fi
+    }' "$gen" > "$gen.tmp"
+  mv "$gen.tmp" "$gen"
+}
+# failing_names DIAG: the atg_* functions enclosing every line of the
+# generated file named in the diagnostics (errors and "required from here");
+# "?LINE" for a line outside any function.
+failing_names() {
+  grep -o 'torch_api_generated\.cpp\.h:[0-9][0-9]*:' "$1" | sed 's/.*h:\([0-9]*\):/\1/' | sort -un > "$1.lines" || true
+  awk 'NR == FNR { want[$1] = 1; next }
+    /^[a-z].*atg_[A-Za-z0-9_]*\(.*\{ *$/ { match($0, /atg_[A-Za-z0-9_]*\(/); cur = substr($0, RSTART, RLENGTH - 1) }
+    FNR in want { print (cur != "" ? cur : "?" FNR) }
+    /^}/ { cur = "" }' "$1.lines" "$gen" | sort -u
+}
+diag=$dst.tmp/.samlab-diag.txt
+round=0
+while :; do
+  round=$((round + 1))
+  # shellcheck disable=SC2086 # flags are word lists
+  if $CXX -fsyntax-only -fmax-errors=0 -I"$lib" $cxxflags -x c++ "$lib/torch_api.cpp" > "$diag" 2>&1; then
+    break
+  fi
+  new=$(failing_names "$diag")
+  if [ -z "$new" ] || [[ $'\n'$new == *$'\n?'* ]]; then
+    echo "patch.sh: the wrapper unit fails to compile outside the generated wrappers (round $round); first errors:" >&2
+    grep -m 20 'error' "$diag" >&2 || head -40 "$diag" >&2
+    exit 1
+  fi
+  if [ -n "$(comm -12 <(echo "$new") <(sort "$list"))" ]; then
+    echo "patch.sh: stubbed wrappers still fail (round $round):" >&2; grep -m 20 error "$diag" >&2; exit 1
+  fi
+  echo "$new" > "$list.new"
+  stub_names "$list.new"
+  sort -u "$list" "$list.new" -o "$list"
+  rm -f "$list.new"
+  echo "patch.sh: round $round: stubbed $(echo "$new" | wc -l) wrappers"
+  [ "$round" -lt 8 ] || { echo "patch.sh: still failing after $round rounds" >&2; exit 1; }
+done
+rm -f "$diag" "$diag.lines"
+nstub=$(grep -c . "$list" || true)
+echo "patch.sh: $nstub of $(grep -c '^[a-z].*atg_[A-Za-z0-9_]*(.*{ *$' "$gen") generated wrappers stubbed for LibTorch $version (list: $dst/.samlab-stubs.txt)"
+printf 'LibTorch %s (%s) from %s, %s wrappers stubbed\n' "$version" "$kind" "$where" "$nstub" > "$dst.tmp/.samlab-flavour"
+printf '%s\n' "$version" > "$dst.tmp/.samlab-version"
 
 # 3. Memory in the generated tensor API (ts/tensor-generated.go):
 #    - every call received its result through C.malloc(0), never freed, and
@@ -80,14 +179,15 @@ fi
 #    - in-place ops (add_, requires_grad_, ...) replaced the receiver's C handle
 #      by a new one without freeing the old, which kept the tensor (and, for
 #      autograd leaves, its gradient) alive forever: free the old handle.
-gen=$dst.tmp/ts/tensor-generated.go
+gogen=$dst.tmp/ts/tensor-generated.go
 sed -i -e 's/unsafe\.Pointer(C\.malloc(0))/unsafe.Pointer(new([16]lib.Ctensor))/' \
-       -e 's/^\([[:space:]]*\)ts\.ctensor = \*ptr$/\1lib.AtFree(ts.ctensor)\n\1ts.ctensor = *ptr/' "$gen"
-if grep -q 'C\.malloc(0)' "$gen"; then echo "patch.sh: malloc fix did not apply" >&2; exit 1; fi
-[ "$(grep -c 'lib.AtFree(ts.ctensor)' "$gen")" -gt 200 ] || { echo "patch.sh: in-place handle fix did not apply" >&2; exit 1; }
+       -e 's/^\([[:space:]]*\)ts\.ctensor = \*ptr$/\1lib.AtFree(ts.ctensor)\n\1ts.ctensor = *ptr/' "$gogen"
+if grep -q 'C\.malloc(0)' "$gogen"; then echo "patch.sh: malloc fix did not apply" >&2; exit 1; fi
+[ "$(grep -c 'lib.AtFree(ts.ctensor)' "$gogen")" -gt 200 ] || { echo "patch.sh: in-place handle fix did not apply" >&2; exit 1; }
 
 # 4. Bool returns (fixed upstream in v0.9.1).
 sed -i 's/cbool := \*(\*int)(unsafe.Pointer(&cResult))/cbool := (int)(cResult)/' "$lib/c-generated.go"
 if grep -q 'cbool := \*(\*int)' "$lib/c-generated.go"; then echo "patch.sh: bool fix did not apply" >&2; exit 1; fi
 
+rm -rf "$dst"
 mv "$dst.tmp" "$dst"

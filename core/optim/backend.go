@@ -1,10 +1,3 @@
-// Package optim holds the optimizers of "Why is SAM Robust to Label Noise?":
-// SGD, SAM, 1-SAM, L-SAM, J-SAM and regularized SGD. Each method is written
-// once, against the small Backend interface, so the same code drives the
-// gonum toy models (core/train) and the LibTorch models (native, tag torch).
-//
-// A Method turns the current weights and a batch into an update direction g;
-// an Update then applies w <- w - lr*(momentum-filtered g + weight decay).
 package optim
 
 // Eps is added to every norm that divides a perturbation, so a zero gradient
@@ -12,8 +5,8 @@ package optim
 const Eps = 1e-12
 
 // Pass describes one gradient evaluation. Perturbed is true when the weights
-// are a perturbed copy (the second pass of SAM and its variants): a backend
-// with running statistics (BatchNorm) must not update them on such a pass.
+// are a perturbed copy (the second pass of SAM): a backend with running
+// statistics (BatchNorm) must not update them on such a pass.
 // GammaAct and GammaLast add the Reg-SGD penalties
 // GammaAct*mean_i ||h_i||^2 + GammaLast*||W_last||_F^2 to the loss.
 type Pass struct {
@@ -24,10 +17,50 @@ type Pass struct {
 
 // Backend is what a method needs from a model and its training data.
 // V is the parameter vector type: []float64 for the toy models, a list of
-// tensors for LibTorch. Examples are named by their index in the training
-// set. Destinations (dst, r) are overwritten, never accumulated into.
-// A Backend is used from one goroutine at a time.
-type Backend[V any] interface {
+// tensors for LibTorch. E is the backend's per-example batch value: it holds
+// each example's gradient G_k = grad l_k(w) for a chunk of examples, so that
+// a method can ask for passes at the per-example weights w + c_k G_k over
+// the whole chunk in one call (what vmap does in JAX). Examples are named by
+// their index in the training set. Destinations (dst, r, norm) are
+// overwritten, never accumulated into. A Backend is used from one goroutine
+// at a time.
+type Backend[V, E any] interface {
+	Vectors[V]
+
+	// Outputs returns K, the number of logits per example (1 for binary
+	// logistic models, whose residual is sigmoid(f) - t with t in {0,1}).
+	Outputs() int
+	// Grad sets dst to the gradient of the mean loss over batch at w (plus
+	// the penalties in p) and returns the mean loss (without penalties).
+	Grad(dst, w V, batch []int, p Pass) float64
+
+	// Chunk returns the most examples one ExampleGrads call takes: the
+	// backend's memory bound on per-example work (at least 1). Chunking is
+	// exact: every example keeps its own perturbation.
+	Chunk() int
+	// NewExamples returns an empty per-example batch value.
+	NewExamples() E
+	// ExampleGrads evaluates the examples of chunk (at most Chunk() of
+	// them) at w and keeps their gradients G_k = J_k(w)^T r_k(w) in e. It
+	// sets norm[k] = ||G_k|| (length len(chunk)) and r[k*K:(k+1)*K] =
+	// r_k(w) = p_k(w) - onehot(y_k), the logit-scale term, and returns the
+	// mean loss over chunk.
+	ExampleGrads(e E, norm, r []float64, w V, chunk []int) float64
+	// GradAt sets dst = mean_k grad l_k(w + c_k G_k) over e's chunk: each
+	// example's loss gradient at its own weights.
+	GradAt(dst, w V, e E, c []float64)
+	// ResidualsAt sets r[k*K:(k+1)*K] = r_k(w + c_k G_k) for e's chunk.
+	ResidualsAt(r []float64, w V, e E, c []float64)
+	// VJPAt sets dst = mean_k J_k(w + c_k G_k)^T r_k, the mean
+	// vector-Jacobian product of each example's logits at its own weights
+	// with its own vector r_k = r[k*K:(k+1)*K]; c == nil means the weights
+	// w themselves.
+	VJPAt(dst, w V, e E, c, r []float64)
+}
+
+// Vectors is the parameter-vector arithmetic of a backend, all that the base
+// Update needs.
+type Vectors[V any] interface {
 	// NewVec returns a zero vector shaped like the parameters.
 	NewVec() V
 	// Copy sets dst = src.
@@ -38,19 +71,4 @@ type Backend[V any] interface {
 	Scale(v V, a float64)
 	// Norm returns the Euclidean norm of v over all parameters.
 	Norm(v V) float64
-
-	// Outputs returns K, the number of logits per example (1 for binary
-	// logistic models, whose residual is sigmoid(f) - t with t in {0,1}).
-	Outputs() int
-	// Grad sets dst to the gradient of the mean loss over batch at w (plus
-	// the penalties in p) and returns the mean loss (without penalties).
-	Grad(dst, w V, batch []int, p Pass) float64
-	// ExampleGrad sets dst to grad l_i(w) and returns l_i(w).
-	ExampleGrad(dst, w V, i int) float64
-	// Residual sets r (length Outputs) to r_i(w) = p_i(w) - onehot(y_i),
-	// the logit-scale term of the per-example gradient.
-	Residual(r []float64, w V, i int)
-	// VJP sets dst = J_i(w)^T r, the vector-Jacobian product of example i's
-	// logits at weights w with a fixed vector r (length Outputs).
-	VJP(dst, w V, i int, r []float64)
 }

@@ -38,7 +38,7 @@ func all(n int) []int {
 
 func direction(t *testing.T, b *train.Toy, name string, h optim.Hyper, w []float64, batch []int) []float64 {
 	t.Helper()
-	m, err := optim.New[[]float64](name, h)
+	m, err := optim.New[[]float64, *train.Examples](name, h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"regsgd", optim.Hyper{GammaAct: -0.1}},
 	}
 	for _, tc := range cases {
-		if _, err := optim.New[[]float64](tc.name, tc.h); err == nil {
+		if _, err := optim.New[[]float64, *train.Examples](tc.name, tc.h); err == nil {
 			t.Errorf("New(%q, %+v) accepted", tc.name, tc.h)
 		}
 	}

@@ -9,10 +9,10 @@ import (
 // weights w for the examples in batch and returns the mean loss at w.
 // A Method keeps its own scratch vectors, allocated on first use, so steady
 // state steps allocate nothing. A Method value serves one Backend.
-type Method[V any] interface {
+type Method[V, E any] interface {
 	// Name returns the method's short name (sgd, sam, 1sam, lsam, jsam, regsgd).
 	Name() string
-	Direction(b Backend[V], g, w V, batch []int) float64
+	Direction(b Backend[V, E], g, w V, batch []int) float64
 }
 
 // Hyper holds the method hyperparameters. The zero value is plain SGD-like:
@@ -49,7 +49,7 @@ func Canonical(s string) (string, error) {
 }
 
 // New returns the method called name with hyperparameters h.
-func New[V any](name string, h Hyper) (Method[V], error) {
+func New[V, E any](name string, h Hyper) (Method[V, E], error) {
 	n, err := Canonical(name)
 	if err != nil {
 		return nil, err
@@ -59,16 +59,16 @@ func New[V any](name string, h Hyper) (Method[V], error) {
 	}
 	switch n {
 	case "sgd":
-		return &SGD[V]{}, nil
+		return &SGD[V, E]{}, nil
 	case "sam":
-		return &SAM[V]{Rho: h.Rho}, nil
+		return &SAM[V, E]{Rho: h.Rho}, nil
 	case "1sam":
-		return &OneSAM[V]{Rho: h.Rho}, nil
+		return &OneSAM[V, E]{Rho: h.Rho}, nil
 	case "lsam":
-		return &LSAM[V]{Rho: h.Rho}, nil
+		return &LSAM[V, E]{Rho: h.Rho}, nil
 	case "jsam":
-		return &JSAM[V]{Rho: h.Rho}, nil
+		return &JSAM[V, E]{Rho: h.Rho}, nil
 	default:
-		return &RegSGD[V]{GammaAct: h.GammaAct, GammaLast: h.GammaLast}, nil
+		return &RegSGD[V, E]{GammaAct: h.GammaAct, GammaLast: h.GammaLast}, nil
 	}
 }

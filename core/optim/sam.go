@@ -2,7 +2,7 @@ package optim
 
 // SAM is batch sharpness-aware minimization (Foret et al.):
 // e = rho*G/||G|| with G the mean batch gradient, g = mean_i grad l_i(w+e).
-type SAM[V any] struct {
+type SAM[V, E any] struct {
 	Rho float64
 
 	init bool
@@ -10,10 +10,10 @@ type SAM[V any] struct {
 }
 
 // Name returns "sam".
-func (*SAM[V]) Name() string { return "sam" }
+func (*SAM[V, E]) Name() string { return "sam" }
 
 // Direction sets g to the batch gradient at the ascent point.
-func (m *SAM[V]) Direction(b Backend[V], g, w V, batch []int) float64 {
+func (m *SAM[V, E]) Direction(b Backend[V, E], g, w V, batch []int) float64 {
 	if !m.init {
 		m.wp, m.init = b.NewVec(), true
 	}
@@ -24,4 +24,10 @@ func (m *SAM[V]) Direction(b Backend[V], g, w V, batch []int) float64 {
 	ascent(b, m.wp, w, g, m.Rho)
 	b.Grad(g, m.wp, batch, Pass{Perturbed: true})
 	return loss
+}
+
+// ascent sets dst = w + rho*g/(||g||+Eps), SAM's ascent point.
+func ascent[V any](b Vectors[V], dst, w, g V, rho float64) {
+	b.Copy(dst, w)
+	b.Axpy(dst, rho/(b.Norm(g)+Eps), g)
 }

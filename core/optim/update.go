@@ -29,7 +29,7 @@ func (u *Update[V]) Validate() error {
 }
 
 // Apply updates w in place with direction g; g may be modified.
-func (u *Update[V]) Apply(b Backend[V], w, g V) {
+func (u *Update[V]) Apply(b Vectors[V], w, g V) {
 	if u.WeightDecay != 0 {
 		b.Axpy(g, u.WeightDecay, w)
 	}

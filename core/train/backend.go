@@ -13,30 +13,38 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
-// Toy implements optim.Backend[[]float64] for a model.Net on a dataset.
-// It is not safe for concurrent use.
+// Toy implements optim.Backend[[]float64, *Examples] for a model.Net on a
+// dataset: every pass is a batched one (model.Batch), matrix products over
+// the examples. It is not safe for concurrent use.
 type Toy struct {
 	Net  *model.Net
 	Data *data.Dataset
 
-	ws  *model.Workspace
-	r   []float64
-	dh  []float64
-	inv []float64
+	bt    *model.Batch
+	r, dh []float64
+	// last is the batch of the last gradient pass, for Contributions.
+	last *model.Batch
 }
 
-var _ optim.Backend[[]float64] = (*Toy)(nil)
+var _ optim.Backend[[]float64, *Examples] = (*Toy)(nil)
+
+// Examples is the toy backend's per-example batch value: the clean pass of
+// a chunk (its activations and errors hold every example's gradient in
+// factored form) and the scratch of the perturbed passes.
+type Examples struct {
+	chunk       []int
+	clean, pert *model.Batch
+	r           []float64
+}
 
 // NewToy returns the backend for net on the training set d.
 func NewToy(net *model.Net, d *data.Dataset) *Toy {
-	return &Toy{Net: net, Data: d, ws: net.NewWorkspace(), r: make([]float64, net.Out), dh: make([]float64, hiddenWidth(net))}
+	return &Toy{Net: net, Data: d, bt: net.NewBatch(0)}
 }
 
-func hiddenWidth(n *model.Net) int {
-	if len(n.Hidden) == 0 {
-		return n.In
-	}
-	return n.Hidden[len(n.Hidden)-1]
+// Method returns the method called name for the toy backend.
+func Method(name string, h optim.Hyper) (optim.Method[[]float64, *Examples], error) {
+	return optim.New[[]float64, *Examples](name, h)
 }
 
 // NewVec returns a zero parameter vector.
@@ -67,29 +75,49 @@ func norm(v []float64) float64 { return math.Sqrt(floats.Dot(v, v)) }
 // Outputs returns the number of logits.
 func (t *Toy) Outputs() int { return t.Net.Out }
 
+// load copies the examples of batch into b's inputs.
+func (t *Toy) load(b *model.Batch, batch []int) {
+	x := t.Net.SetRows(b, len(batch))
+	d := t.Data.D
+	for k, i := range batch {
+		copy(x[k*d:(k+1)*d], t.Data.Row(i))
+	}
+}
+
+// residuals sets r (len(batch)*Out) to the residuals of b's logits against
+// the labels of batch and returns the summed loss.
+func (t *Toy) residuals(r []float64, b *model.Batch, batch []int) float64 {
+	k, loss := t.Net.Out, 0.0
+	for j, i := range batch {
+		loss += model.Residual(r[j*k:(j+1)*k], t.Net.Logits(b, j), t.Data.Y[i])
+	}
+	return loss
+}
+
 // Grad sets dst to the mean gradient over batch plus p's penalties.
 func (t *Toy) Grad(dst, w []float64, batch []int, p optim.Pass) float64 {
+	n := t.Net
+	t.load(t.bt, batch)
+	n.ForwardBatch(t.bt, w, nil, nil)
+	t.r = grow(t.r, len(batch)*n.Out)
+	loss := t.residuals(t.r, t.bt, batch)
+	var dh []float64
+	if p.GammaAct != 0 && len(n.Hidden) > 0 {
+		h := n.HiddenBatch(t.bt)
+		t.dh = grow(t.dh, len(h))
+		dh = t.dh[:len(h)]
+		for j, v := range h {
+			dh[j] = 2 * p.GammaAct * v
+		}
+	}
+	n.BackwardBatch(t.bt, w, t.r, dh, nil, nil)
+	t.last = t.bt
 	clear(dst)
 	inv := 1 / float64(len(batch))
-	loss := 0.0
-	var dh []float64
-	if p.GammaAct != 0 && len(t.Net.Hidden) > 0 {
-		dh = t.dh
-	}
-	for _, i := range batch {
-		z := t.Net.Forward(t.ws, w, t.Data.Row(i))
-		loss += model.Residual(t.r, z, t.Data.Y[i])
-		if dh != nil {
-			h := t.Net.HiddenAct(t.ws)
-			for j, v := range h {
-				dh[j] = 2 * p.GammaAct * v
-			}
-		}
-		t.Net.Backward(t.ws, w, dst, t.r, dh, inv)
-	}
+	n.AddGradBatch(dst, t.bt, inv)
 	if p.GammaLast != 0 {
-		wl := t.Net.LastWeights(w)
-		gl := t.Net.LastWeights(dst)
+		wl := n.LastWeights(w)
+		gl := n.LastWeights(dst)
 		for j, v := range wl {
 			gl[j] += 2 * p.GammaLast * v
 		}
@@ -97,24 +125,85 @@ func (t *Toy) Grad(dst, w []float64, batch []int, p optim.Pass) float64 {
 	return loss * inv
 }
 
-// ExampleGrad sets dst = grad l_i(w) and returns l_i(w).
-func (t *Toy) ExampleGrad(dst, w []float64, i int) float64 {
-	clear(dst)
-	z := t.Net.Forward(t.ws, w, t.Data.Row(i))
-	l := model.Residual(t.r, z, t.Data.Y[i])
-	t.Net.Backward(t.ws, w, dst, t.r, nil, 1)
-	return l
+// grow returns v with length at least n (reallocated only when too short).
+func grow(v []float64, n int) []float64 {
+	if len(v) < n {
+		return make([]float64, n)
+	}
+	return v
 }
 
-// Residual sets r = r_i(w).
-func (t *Toy) Residual(r, w []float64, i int) {
-	z := t.Net.Forward(t.ws, w, t.Data.Row(i))
-	model.Residual(r, z, t.Data.Y[i])
+// Chunk returns the largest int: the toy takes any batch in one chunk.
+func (t *Toy) Chunk() int { return math.MaxInt }
+
+// NewExamples returns an empty per-example batch value.
+func (t *Toy) NewExamples() *Examples {
+	return &Examples{clean: t.Net.NewBatch(0), pert: t.Net.NewBatch(0)}
 }
 
-// VJP sets dst = J_i(w)^T r.
-func (t *Toy) VJP(dst, w []float64, i int, r []float64) {
+// ExampleGrads runs the clean pass of chunk at w, keeping each example's
+// gradient in factored form in e, and sets the gradient norms and residuals.
+func (t *Toy) ExampleGrads(e *Examples, norm, r, w []float64, chunk []int) float64 {
+	n := t.Net
+	e.chunk = chunk
+	t.load(e.clean, chunk)
+	n.ForwardBatch(e.clean, w, nil, nil)
+	loss := t.residuals(r, e.clean, chunk)
+	n.BackwardBatch(e.clean, w, r, nil, nil, nil)
+	n.GradNorms(norm, e.clean)
+	t.last = e.clean
+	return loss / float64(len(chunk))
+}
+
+// forwardAt runs e's chunk forward at w + c_k G_k into e.pert.
+func (t *Toy) forwardAt(w []float64, e *Examples, c []float64) {
+	t.Net.CopyInputs(e.pert, e.clean)
+	t.Net.ForwardBatch(e.pert, w, e.clean, c)
+}
+
+// GradAt sets dst = mean_k grad l_k(w + c_k G_k).
+func (t *Toy) GradAt(dst, w []float64, e *Examples, c []float64) {
+	n := t.Net
+	t.forwardAt(w, e, c)
+	e.r = grow(e.r, len(e.chunk)*n.Out)
+	t.residuals(e.r, e.pert, e.chunk)
+	n.BackwardBatch(e.pert, w, e.r, nil, e.clean, c)
+	t.last = e.pert
 	clear(dst)
-	t.Net.Forward(t.ws, w, t.Data.Row(i))
-	t.Net.Backward(t.ws, w, dst, r, nil, 1)
+	n.AddGradBatch(dst, e.pert, 1/float64(len(e.chunk)))
+}
+
+// ResidualsAt sets r to r_k(w + c_k G_k).
+func (t *Toy) ResidualsAt(r, w []float64, e *Examples, c []float64) {
+	t.forwardAt(w, e, c)
+	t.residuals(r, e.pert, e.chunk)
+}
+
+// VJPAt sets dst = mean_k J_k(w + c_k G_k)^T r_k (c nil: at w, reusing the
+// clean forward pass).
+func (t *Toy) VJPAt(dst, w []float64, e *Examples, c, r []float64) {
+	n := t.Net
+	if c == nil {
+		n.CopyForward(e.pert, e.clean)
+	} else {
+		t.forwardAt(w, e, c)
+	}
+	n.BackwardBatch(e.pert, w, r, nil, e.clean, c)
+	t.last = e.pert
+	clear(dst)
+	n.AddGradBatch(dst, e.pert, 1/float64(len(e.chunk)))
+}
+
+// Contributions sets dst[k] (one per example of the last gradient pass:
+// Grad, ExampleGrads, GradAt or VJPAt) to the norm of example k's
+// contribution to that pass's gradient, e.g. ||grad l_k(w + e_k)|| after
+// GradAt: the weight each example has in the direction a method takes. It
+// reads the pass's stored errors and activations (no extra pass) and
+// returns the number of values set.
+func (t *Toy) Contributions(dst []float64) int {
+	if t.last == nil {
+		return 0
+	}
+	t.Net.GradNorms(dst, t.last)
+	return t.last.Rows()
 }

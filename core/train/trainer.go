@@ -76,7 +76,7 @@ type Trainer struct {
 	Config Config
 
 	backend *Toy
-	method  optim.Method[[]float64]
+	method  optim.Method[[]float64, *Examples]
 	upd     optim.Update[[]float64]
 	g       []float64
 	rng     *rand.Rand
@@ -111,7 +111,7 @@ func New(net *model.Net, train, test *data.Dataset, w0 []float64, cfg Config, se
 	if net.Out != wantOut && !(train.K == 2 && net.Out == 2) {
 		return nil, errf.Errorf("model has %d outputs for %d classes", net.Out, train.K)
 	}
-	m, err := optim.New[[]float64](cfg.Method, cfg.Hyper)
+	m, err := Method(cfg.Method, cfg.Hyper)
 	if err != nil {
 		return nil, err
 	}

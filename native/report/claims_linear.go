@@ -76,8 +76,12 @@ func measureLinear(ctx context.Context, c *experiment.Config, rho float64, seed 
 	}
 	b := train.NewToy(s.Net, s.Train)
 	ws := s.Net.NewWorkspace()
-	gi, wp, gp := b.NewVec(), b.NewVec(), b.NewVec()
-	r0, r1 := make([]float64, 1), make([]float64, 1)
+	n := s.Train.N()
+	e, gp := b.NewExamples(), b.NewVec()
+	gn, pn, cs, r0, r1, all := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
 	run := &linearRun{rho: rho, seed: seed, SnapStep: snap}
 	every := c.Train.RecordEvery
 	if every == 0 {
@@ -86,23 +90,25 @@ func measureLinear(ctx context.Context, c *experiment.Config, rho float64, seed 
 	measure := func(step int) {
 		var sc, sf float64
 		var nc, nf int
-		for i := 0; i < s.Train.N(); i++ {
-			b.ExampleGrad(gi, tr.W, i)
-			gn := b.Norm(gi)
-			b.Copy(wp, tr.W)
-			b.Axpy(wp, rho/(gn+optim.Eps), gi)
-			b.ExampleGrad(gp, wp, i)
-			n := b.Norm(gp)
+		b.ExampleGrads(e, gn, r0, tr.W, all) // grad l_i(w), r_i(w)
+		for i, g := range gn {
+			cs[i] = rho / (g + optim.Eps)
+		}
+		b.GradAt(gp, tr.W, e, cs) // at w + e_i
+		b.Contributions(pn)       // ||grad l_i(w + e_i)||
+		if step == snap {
+			b.ResidualsAt(r1, tr.W, e, cs)
+		}
+		for i := 0; i < n; i++ {
 			if s.Train.Flipped[i] {
-				sf += n
+				sf += pn[i]
 				nf++
 			} else {
-				sc += n
+				sc += pn[i]
 				nc++
 			}
 			if step == snap {
-				b.Residual(r0, tr.W, i)
-				b.Residual(r1, wp, i)
+				gn := gn[i]
 				x := s.Train.Row(i)
 				z := s.Net.Forward(ws, tr.W, x)
 				y := float64(2*s.Train.Y[i] - 1)
@@ -114,7 +120,7 @@ func measureLinear(ctx context.Context, c *experiment.Config, rho float64, seed 
 				// The step length the method takes is rho*||g||/(||g||+Eps),
 				// not exactly rho (docs/science.md section 3); the closed form uses it.
 				aEff := rho * xn * gn / (gn + optim.Eps)
-				run.Examples = append(run.Examples, exampleRatio{Margin: m, A: rho * xn, Measured: math.Abs(r1[0]) / math.Abs(r0[0]),
+				run.Examples = append(run.Examples, exampleRatio{Margin: m, A: rho * xn, Measured: math.Abs(r1[i]) / math.Abs(r0[i]),
 					Closed: ClosedFormRatio(m, aEff), Flipped: s.Train.Flipped[i]})
 			}
 		}

@@ -34,6 +34,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	device := fs.String("device", "auto", "device: auto, cpu, cuda")
 	threads := fs.Int("threads", 0, "LibTorch threads (0: default)")
 	rss := fs.Int("rss-every", 0, "print the resident set size every N steps (leak check)")
+	chunk := fs.Int("chunk", 0, "examples per per-example pass (1-SAM, L-SAM, J-SAM); 0: automatic from the available memory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func runSpeed(ctx context.Context, args []string) error {
 		Methods: strings.Split(*methods, ","),
 		Spec:    torchnet.Spec{Arch: *model, Norm: *norm, Width: *width, InC: c, H: h, W: w, K: *classes},
 		Batch:   *batch, Steps: *steps, Warmup: *warmup, Rounds: *rounds, Rho: *rho, GammaAct: *ga, GammaLast: *gl,
-		Device: *device, Threads: *threads, RSSEvery: *rss,
+		Device: *device, Threads: *threads, RSSEvery: *rss, Chunk: *chunk,
 	}
 	dev, err := torchnet.ParseDevice(*device)
 	if err != nil {
@@ -53,7 +54,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("%s/%s width %g, input %s, batch %d, %d timed steps, %s, %d threads\n",
 		*model, *norm, *width, *shape, *batch, *steps, torchnet.DeviceName(dev), torchnet.SetThreads(*threads))
-	fmt.Printf("%-8s %10s %10s %8s\n", "method", "s/step", "images/s", "x SGD")
+	fmt.Printf("%-8s %10s %10s %8s %6s %10s\n", "method", "s/step", "images/s", "x SGD", "chunk", "peak MiB")
 	var sgd float64
 	_, err = runner.Speed(ctx, cfg, func(r runner.SpeedResult) {
 		if r.Method == "sgd" {
@@ -63,7 +64,11 @@ func runSpeed(ctx context.Context, args []string) error {
 		if sgd > 0 {
 			ratio = fmt.Sprintf("%.2f", r.StepSeconds/sgd)
 		}
-		fmt.Printf("%-8s %10.4f %10.1f %8s\n", r.Method, r.StepSeconds, r.ImagesPerSec, ratio)
+		chunk := "-"
+		if r.Chunk > 0 {
+			chunk = fmt.Sprint(r.Chunk)
+		}
+		fmt.Printf("%-8s %10.4f %10.1f %8s %6s %10.0f\n", r.Method, r.StepSeconds, r.ImagesPerSec, ratio, chunk, float64(r.PeakKiB)/1024)
 		for _, s := range r.RSS {
 			fmt.Printf("  rss after %d steps: %d KiB\n", s.Step, s.KiB)
 		}

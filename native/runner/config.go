@@ -48,10 +48,15 @@ type Config struct {
 	TestSubset  int `yaml:"test_subset"`
 	// EvalTrain is how many training examples (the first N) are used for
 	// train, clean and flipped accuracy each epoch (0: all).
-	EvalTrain int    `yaml:"eval_train"`
-	Device    string `yaml:"device"`
-	Threads   int    `yaml:"threads"`
-	Out       string `yaml:"out"`
+	EvalTrain int `yaml:"eval_train"`
+	// Chunk is how many examples a per-example pass (1-SAM, L-SAM, J-SAM)
+	// takes at once (0: chosen from the available memory). It bounds memory
+	// and does not change the method: every example keeps its own
+	// perturbation.
+	Chunk   int    `yaml:"chunk"`
+	Device  string `yaml:"device"`
+	Threads int    `yaml:"threads"`
+	Out     string `yaml:"out"`
 }
 
 // Default returns the paper's deep setting: ResNet18 (BatchNorm), CIFAR10,
@@ -91,6 +96,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("batch must be > 0 (got %d)", c.Batch)
 	case c.Rho < 0 || c.GammaAct < 0 || c.GammaLast < 0:
 		return fmt.Errorf("rho, gamma_act and gamma_last must be >= 0")
+	case c.Chunk < 0:
+		return fmt.Errorf("chunk must be >= 0, 0 meaning automatic (got %d)", c.Chunk)
 	case c.TrainSubset < 0 || c.TestSubset < 0 || c.EvalTrain < 0:
 		return fmt.Errorf("train_subset, test_subset and eval_train must be >= 0")
 	case c.Out == "":

@@ -33,6 +33,8 @@ type SpeedConfig struct {
 	// interleaved, and keeps each method's fastest round (0 or 1: once), so
 	// that the order of the methods and passing load bias no ratio.
 	Rounds int
+	// Chunk is the per-example chunk (0: automatic, torchnet.AutoChunk).
+	Chunk int
 }
 
 // SpeedResult is one method's measured throughput.
@@ -42,6 +44,11 @@ type SpeedResult struct {
 	StepSeconds  float64
 	ImagesPerSec float64
 	RSS          []RSSSample
+	// Chunk is the per-example chunk the method ran with (0 for methods
+	// without per-example passes); PeakKiB the resident set's peak while
+	// it ran (CPU memory; 0 where unavailable).
+	Chunk   int
+	PeakKiB int
 }
 
 // RSSSample is the resident set size (KiB) after Step steps.
@@ -52,7 +59,17 @@ type RSSSample struct {
 
 // RSSKiB returns this process's resident set size from /proc/self/status
 // (0 where unavailable).
-func RSSKiB() int {
+func RSSKiB() int { return procStatus("VmRSS:") }
+
+// PeakRSSKiB returns the peak resident set size since the last
+// ResetPeakRSS (VmHWM; 0 where unavailable).
+func PeakRSSKiB() int { return procStatus("VmHWM:") }
+
+// ResetPeakRSS resets the kernel's peak resident set size of this process
+// (Linux: "5" into /proc/self/clear_refs).
+func ResetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+func procStatus(key string) int {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -60,7 +77,7 @@ func RSSKiB() int {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), key); ok {
 			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
 			return n
 		}
@@ -126,14 +143,19 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 	}
 	b := torchnet.NewBackend(net)
 	defer b.Close()
+	b.ChunkSize = c.Chunk
+	if err := b.CheckChunk(); err != nil {
+		return nil, err
+	}
 	b.SetBatch(x, y)
 	var out []SpeedResult
 	for _, name := range c.Methods {
-		m, err := optim.New[torchnet.Vec](name, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast})
+		m, err := torchnet.Method(name, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast})
 		if err != nil {
 			return out, err
 		}
 		per := m.Name() == "1sam" || m.Name() == "lsam" || m.Name() == "jsam"
+		ResetPeakRSS()
 		w := net.Init(c.Seed)
 		g := b.NewVec()
 		u := &optim.Update[torchnet.Vec]{LR: 1e-3, Momentum: 0.9, WeightDecay: 5e-4}
@@ -149,7 +171,9 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 			if per {
 				b.UpdateRunningStats(w)
 			}
-			m.Direction(b, g, w, b.Batch())
+			if _, err := b.Direction(m, g, w, b.Batch()); err != nil {
+				return out, fmt.Errorf("%s: %w", m.Name(), err)
+			}
 			u.Apply(b, w, g)
 			if c.RSSEvery > 0 && (s+1)%c.RSSEvery == 0 {
 				res.RSS = append(res.RSS, RSSSample{s + 1, RSSKiB()})
@@ -159,6 +183,10 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 		res.Seconds = time.Since(start).Seconds()
 		res.StepSeconds = res.Seconds / float64(c.Steps)
 		res.ImagesPerSec = float64(c.Batch*c.Steps) / res.Seconds
+		res.PeakKiB = PeakRSSKiB()
+		if per {
+			res.Chunk = min(b.Chunk(), c.Batch)
+		}
 		w.Drop()
 		g.Drop()
 		if buf, ok := u.Buffer(); ok {

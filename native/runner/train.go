@@ -80,13 +80,19 @@ func Train(ctx context.Context, c Config, o Options) error {
 		return err
 	}
 	c.Model, c.Norm, c.Width = net.Spec.Arch, net.Spec.Norm, net.Spec.Width
-	method, err := optim.New[torchnet.Vec](c.Method, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast})
+	method, err := torchnet.Method(c.Method, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast})
 	if err != nil {
 		return err
 	}
 	upd := &optim.Update[torchnet.Vec]{LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay}
 	b := torchnet.NewBackend(net)
 	defer b.Close()
+	b.ChunkSize = c.Chunk
+	if c.PerExample() {
+		if err := b.CheckChunk(); err != nil {
+			return err
+		}
+	}
 	w := net.Init(c.Seed)
 	defer w.Drop()
 	g := b.NewVec()
@@ -137,6 +143,16 @@ func Train(ctx context.Context, c Config, o Options) error {
 	if o.Log != nil {
 		fmt.Fprintf(o.Log, "%s %s/%s on %s (%d threads): %d train (%d flipped), %d test, %d parameters\n",
 			c.Method, c.Model, c.Norm, torchnet.DeviceName(dev), threads, train.N, data.FlipCount(train.N, c.Noise), test.N, w.Numel())
+		if c.PerExample() {
+			fmt.Fprintf(o.Log, "per-example passes in chunks of %d examples (about %.0f MB each)\n",
+				min(b.Chunk(), c.Batch), float64(int64(min(b.Chunk(), c.Batch))*b.ExampleBytes())/1e6)
+			if c.Norm == "bn" {
+				fmt.Fprintln(o.Log, "note: with BatchNorm each per-example pass normalises an example by its own statistics; the paper uses LayerNorm (--norm ln)")
+			}
+		}
+		b.OnChunk = func(from, to int, err error) {
+			fmt.Fprintf(o.Log, "chunk %d ran out of memory (%v): continuing with chunk %d\n", from, err, to)
+		}
 	}
 
 	save := func(path string) error {
@@ -185,7 +201,10 @@ func Train(ctx context.Context, c Config, o Options) error {
 			if c.PerExample() {
 				b.UpdateRunningStats(w)
 			}
-			loss := method.Direction(b, g, w, b.Batch())
+			loss, err := b.Direction(method, g, w, b.Batch())
+			if err != nil {
+				return fmt.Errorf("epoch %d, batch %d: %w", epoch+1, st.Step+1, err)
+			}
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return fmt.Errorf("loss is %g at epoch %d, batch %d: stopped; the last good checkpoint is %s (try a smaller lr or rho)", loss, epoch+1, st.Step+1, lastPath)
 			}

@@ -25,19 +25,21 @@ type Backend struct {
 	xs   []*ts.Tensor // per-example views of x and y, made on demand
 	ys   []*ts.Tensor
 
-	// Residual of the last per-example forward, reused by Residual when
-	// nothing has been written since (J-SAM asks for r_i(w) right after
-	// grad l_i(w)).
-	cache struct {
-		valid bool
-		key   *ts.Tensor
-		i     int
-		r     []float64
-	}
-	probs []float32
+	// ChunkSize is the most examples a per-example pass takes at once
+	// (0: chosen from the memory at hand, see AutoChunk).
+	ChunkSize int
+	// OnChunk, if set, hears of each halving of the chunk after an
+	// out-of-memory failure (Direction).
+	OnChunk func(from, to int, err error)
+	auto    int
 }
 
-var _ optim.Backend[Vec] = (*Backend)(nil)
+var _ optim.Backend[Vec, *Examples] = (*Backend)(nil)
+
+// Method returns the method called name for the LibTorch backend.
+func Method(name string, h optim.Hyper) (optim.Method[Vec, *Examples], error) {
+	return optim.New[Vec, *Examples](name, h)
+}
 
 // NewBackend returns a backend for n with no batch set.
 func NewBackend(n *Net) *Backend { return &Backend{Net: n, UpdateStats: true} }
@@ -55,7 +57,6 @@ func (b *Backend) SetBatch(x []float32, y []int) {
 	b.yh = append(b.yh[:0], y...)
 	b.xs = make([]*ts.Tensor, len(y))
 	b.ys = make([]*ts.Tensor, len(y))
-	b.cache.valid = false
 }
 
 // BatchLen returns the size of the current batch.
@@ -97,15 +98,19 @@ func (b *Backend) inputs(batch []int) (x, y *ts.Tensor, own bool) {
 		}
 		return b.xs[i], b.ys[i], false
 	}
-	whole := len(batch) == len(b.yh)
+	run := true // batch is lo, lo+1, ..., lo+len-1
 	for k, i := range batch {
-		if i != k {
-			whole = false
+		if i != batch[0]+k {
+			run = false
 			break
 		}
 	}
-	if whole {
+	if run && len(batch) == len(b.yh) {
 		return b.x, b.y, false
+	}
+	if run {
+		lo, n := int64(batch[0]), int64(len(batch))
+		return b.x.MustNarrow(0, lo, n, false), b.y.MustNarrow(0, lo, n, false), true
 	}
 	idx := FromInt64(batch, b.Net.Device)
 	defer idx.MustDrop()
@@ -141,7 +146,6 @@ func (b *Backend) NewVec() Vec { return b.Net.Zeros() }
 
 // Copy sets dst = src.
 func (b *Backend) Copy(dst, src Vec) {
-	b.cache.valid = false
 	for i := range dst {
 		dst[i].Copy_(src[i])
 	}
@@ -149,7 +153,6 @@ func (b *Backend) Copy(dst, src Vec) {
 
 // Axpy sets dst = dst + a*x.
 func (b *Backend) Axpy(dst Vec, a float64, x Vec) {
-	b.cache.valid = false
 	s := ts.MustOfSlice([]float32{float32(a)})
 	if b.Net.Device.Name != "CPU" {
 		s = toDevice(s, b.Net.Device)
@@ -162,7 +165,6 @@ func (b *Backend) Axpy(dst Vec, a float64, x Vec) {
 
 // Scale sets v = a*v.
 func (b *Backend) Scale(v Vec, a float64) {
-	b.cache.valid = false
 	if a == 0 {
 		for _, t := range v {
 			t.MustZero_()
@@ -207,7 +209,6 @@ func (f *pass) crossEntropy(logits, y *ts.Tensor) *ts.Tensor {
 // mean cross-entropy. BatchNorm uses batch statistics and updates its running
 // statistics only when b.UpdateStats is set and the pass is not perturbed.
 func (b *Backend) Grad(dst, w Vec, batch []int, p optim.Pass) float64 {
-	b.cache.valid = false
 	x, y, own := b.inputs(batch)
 	l := leaves(w)
 	f := &pass{n: b.Net, p: l, train: true, update: b.UpdateStats && !p.Perturbed && len(batch) > 1}
@@ -236,73 +237,6 @@ func (b *Backend) Grad(dst, w Vec, batch []int, p optim.Pass) float64 {
 		y.MustDrop()
 	}
 	return v
-}
-
-// ExampleGrad sets dst to grad l_i(w) and returns l_i(w). It also remembers
-// r_i(w) for a following Residual call.
-func (b *Backend) ExampleGrad(dst, w Vec, i int) float64 {
-	x, y, _ := b.inputs([]int{i})
-	l := leaves(w)
-	f := &pass{n: b.Net, p: l, train: true}
-	logits, _ := f.forward(x)
-	loss := f.crossEntropy(logits, y)
-	loss.MustBackward()
-	v := scalarValue(loss)
-	b.residualFrom(logits, i)
-	takeGrads(dst, l)
-	f.release()
-	b.cache.valid, b.cache.key, b.cache.i = true, w[0], i
-	return v
-}
-
-// residualFrom sets b.cache.r to softmax(logits[0]) - onehot(y_i).
-func (b *Backend) residualFrom(logits *ts.Tensor, i int) {
-	k := b.Net.Spec.K
-	pr := logits.MustSoftmax(1, gotch.Float, false)
-	if len(b.probs) != k {
-		b.probs = make([]float32, k)
-	}
-	ToFloat32(pr, b.probs)
-	pr.MustDrop()
-	if len(b.cache.r) != k {
-		b.cache.r = make([]float64, k)
-	}
-	for c := range b.cache.r {
-		b.cache.r[c] = float64(b.probs[c])
-	}
-	b.cache.r[b.yh[i]]--
-}
-
-// Residual sets r to r_i(w) = softmax(f(w, x_i)) - onehot(y_i).
-func (b *Backend) Residual(r []float64, w Vec, i int) {
-	if !(b.cache.valid && b.cache.key == w[0] && b.cache.i == i) {
-		x, _, _ := b.inputs([]int{i})
-		f := &pass{n: b.Net, p: w, train: true}
-		logits, _ := f.forward(x)
-		b.residualFrom(logits, i)
-		f.release()
-		b.cache.valid, b.cache.key, b.cache.i = true, w[0], i
-	}
-	copy(r, b.cache.r)
-}
-
-// VJP sets dst = J_i(w)^T r: the gradient at w of <r, f(w, x_i)>.
-func (b *Backend) VJP(dst, w Vec, i int, r []float64) {
-	b.cache.valid = false
-	x, _, _ := b.inputs([]int{i})
-	l := leaves(w)
-	f := &pass{n: b.Net, p: l, train: true}
-	logits, _ := f.forward(x)
-	rv := make([]float32, len(r))
-	for c, v := range r {
-		rv[c] = float32(v)
-	}
-	rt := f.keep(FromFloat32(rv, []int64{1, int64(len(r))}, b.Net.Device))
-	prod := f.keep(logits.MustMul(rt, false))
-	s := f.keep(prod.MustSum(gotch.Float, false))
-	s.MustBackward()
-	takeGrads(dst, l)
-	f.release()
 }
 
 // UpdateRunningStats runs the batch forward at w only to update BatchNorm

@@ -5,6 +5,7 @@ package torchnet
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/samlab/samlab/core/optim"
@@ -129,7 +130,7 @@ func TestSAMStepByHand(t *testing.T) {
 	}
 	want := softmaxGrad(wp, x, y, s.K, d)
 
-	m, err := optim.New[Vec]("sam", optim.Hyper{Rho: rho})
+	m, err := Method("sam", optim.Hyper{Rho: rho})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestJSAMIsSGDOnLinear(t *testing.T) {
 	b, w := newTest(t, linearSpec, 10, 5)
 	defer b.Close()
 	dir := func(name string) []float32 {
-		m, err := optim.New[Vec](name, optim.Hyper{Rho: 0.3})
+		m, err := Method(name, optim.Hyper{Rho: 0.3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,9 +172,12 @@ func TestJSAMIsSGDOnLinear(t *testing.T) {
 		m.Direction(b, g, w, b.Batch())
 		return g.Flatten()
 	}
-	sgd, jsam, one := dir("sgd"), dir("jsam"), dir("1sam")
+	sgd, jsam, one, lsam := dir("sgd"), dir("jsam"), dir("1sam"), dir("lsam")
 	if d := maxDiff(sgd, jsam); d > 1e-6 {
 		t.Fatalf("J-SAM differs from SGD by %g on a linear model", d)
+	}
+	if d := maxDiff(lsam, one); d > 1e-6 {
+		t.Fatalf("L-SAM differs from 1-SAM by %g on a linear model", d)
 	}
 	if d := maxDiff(sgd, one); d < 1e-4 {
 		t.Fatalf("1-SAM equals SGD (diff %g): the perturbation had no effect", d)
@@ -188,7 +192,7 @@ func TestOneSAMBatchOneIsSAM(t *testing.T) {
 	b, w := newTest(t, s, 1, 7)
 	defer b.Close()
 	dir := func(name string) []float32 {
-		m, _ := optim.New[Vec](name, optim.Hyper{Rho: 0.05})
+		m, _ := Method(name, optim.Hyper{Rho: 0.05})
 		g := b.NewVec()
 		defer g.Drop()
 		m.Direction(b, g, w, []int{0})
@@ -200,6 +204,28 @@ func TestOneSAMBatchOneIsSAM(t *testing.T) {
 	}
 }
 
+// TestRhoZeroIsSGD: with rho = 0 every per-example method's batched path
+// gives SGD's direction (docs/science.md 4.3).
+func TestRhoZeroIsSGD(t *testing.T) {
+	s := Spec{Arch: "cnn", Norm: "ln", Width: 0.25, InC: 1, H: 8, W: 8, K: 3}
+	b, w := newTest(t, s, 5, 29)
+	defer b.Close()
+	b.ChunkSize = 2
+	dir := func(name string) []float32 {
+		m, _ := Method(name, optim.Hyper{})
+		g := b.NewVec()
+		defer g.Drop()
+		m.Direction(b, g, w, b.Batch())
+		return g.Flatten()
+	}
+	sgd := dir("sgd")
+	for _, name := range []string{"1sam", "lsam", "jsam"} {
+		if d := maxDiff(sgd, dir(name)); d > 1e-6*math.Max(1, maxAbs(sgd)) {
+			t.Errorf("%s at rho 0 differs from SGD by %g", name, d)
+		}
+	}
+}
+
 // TestVJPOfResidualIsExampleGrad: J_i^T r_i(w) is grad l_i(w) (docs/science.md 2).
 func TestVJPOfResidualIsExampleGrad(t *testing.T) {
 	s := Spec{Arch: "cnn", Norm: "gn", Width: 0.25, InC: 2, H: 8, W: 8, K: 4}
@@ -207,9 +233,10 @@ func TestVJPOfResidualIsExampleGrad(t *testing.T) {
 	defer b.Close()
 	g1, g2 := b.NewVec(), b.NewVec()
 	r := make([]float64, s.K)
+	e, norm := b.NewExamples(), make([]float64, 1)
 	for i := 0; i < 4; i++ {
-		b.ExampleGrad(g1, w, i)
-		b.Residual(r, w, i)
+		exampleGrad(b, g1, w, i)
+		b.ExampleGrads(e, norm, r, w, []int{i})
 		sum := 0.0
 		for _, v := range r {
 			sum += v
@@ -217,8 +244,11 @@ func TestVJPOfResidualIsExampleGrad(t *testing.T) {
 		if math.Abs(sum) > 1e-5 {
 			t.Fatalf("residual sums to %g, want 0", sum)
 		}
-		b.VJP(g2, w, i, r)
+		b.VJPAt(g2, w, e, nil, r)
 		a, c := g1.Flatten(), g2.Flatten()
+		if d := math.Abs(float64(b.Norm(g1)) - norm[0]); d > 1e-5*norm[0] {
+			t.Fatalf("example %d: norm %g, want %g", i, norm[0], b.Norm(g1))
+		}
 		if d := maxDiff(a, c); d > 1e-5*math.Max(1, maxAbs(a)) {
 			t.Fatalf("example %d: VJP(r_i) differs from grad l_i by %g", i, d)
 		}
@@ -270,7 +300,7 @@ func TestBatchNormStats(t *testing.T) {
 	snap := func() []float32 { return b.Net.Buffers.Flatten() }
 	before := snap()
 	b.Grad(g, w, b.Batch(), optim.Pass{Perturbed: true})
-	b.ExampleGrad(g, w, 0)
+	b.ExampleGrads(b.NewExamples(), make([]float64, 6), make([]float64, 6*s.K), w, b.Batch())
 	if maxDiff(before, snap()) != 0 {
 		t.Fatal("perturbed or per-example pass changed BatchNorm running statistics")
 	}
@@ -279,7 +309,7 @@ func TestBatchNormStats(t *testing.T) {
 		t.Fatal("training pass did not update BatchNorm running statistics")
 	}
 	mid := snap()
-	sam, _ := optim.New[Vec]("sam", optim.Hyper{Rho: 0.1})
+	sam, _ := Method("sam", optim.Hyper{Rho: 0.1})
 	sam.Direction(b, g, w, b.Batch())
 	after := snap()
 	// SAM = one unperturbed pass (updates) + one perturbed pass (does not):
@@ -297,7 +327,7 @@ func TestLossFalls(t *testing.T) {
 	s := Spec{Arch: "cnn", Norm: "ln", Width: 0.25, InC: 1, H: 8, W: 8, K: 3}
 	for _, name := range []string{"sgd", "sam", "jsam", "regsgd", "lsam", "1sam"} {
 		b, w := newTest(t, s, 12, 17)
-		m, _ := optim.New[Vec](name, optim.Hyper{Rho: 0.05, GammaAct: 1e-3, GammaLast: 1e-3})
+		m, _ := Method(name, optim.Hyper{Rho: 0.05, GammaAct: 1e-3, GammaLast: 1e-3})
 		u := optim.Update[Vec]{LR: 0.05, Momentum: 0.9}
 		g := b.NewVec()
 		first, last := 0.0, 0.0
@@ -346,4 +376,30 @@ func TestResNet18Shapes(t *testing.T) {
 		t.Fatalf("ResNet18 (CIFAR) has %d parameters, want 11173962", c)
 	}
 	z.Drop()
+}
+
+// TestChunkTooLargeIsRefused: an explicit chunk whose estimated memory
+// exceeds what the machine can spare is a clear error before any work; the
+// automatic chunk fits.
+func TestChunkTooLargeIsRefused(t *testing.T) {
+	s := Spec{Arch: "resnet18", Norm: "ln", InC: 3, H: 32, W: 32, K: 10}
+	net, err := NewNet(s, gotch.CPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBackend(net)
+	per := b.ExampleBytes()
+	t.Logf("ResNet18 (CIFAR, LayerNorm): about %.0f MB per example of a per-example pass (%.1f GB at chunk 32); automatic chunk %d", float64(per)/1e6, 32*float64(per)/1e9, b.Chunk())
+	if per < 4*int64(net.NumValues()-512*10-10) {
+		t.Fatalf("estimate %d bytes is below one copy of the convolution parameters", per)
+	}
+	b.ChunkSize = 1 << 20
+	err = b.CheckChunk()
+	if err == nil || !strings.Contains(err.Error(), "chunk 1048576 needs about") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("huge chunk: %v", err)
+	}
+	b.ChunkSize = 0
+	if auto := b.Chunk(); auto < 1 || auto > MaxAutoChunk || int64(auto)*per > memAvailable()/2 && auto > 1 {
+		t.Fatalf("automatic chunk %d (%d bytes each, %d available)", auto, per, memAvailable())
+	}
 }

@@ -207,6 +207,32 @@ func (n *Net) LastWeight() int { return n.lastW }
 // the classifier), penalised by Reg-SGD.
 func (n *Net) HiddenDim() int { return int(n.hidden) }
 
+// linearParams reports, per parameter index, whether it belongs to a
+// linear layer (weight or bias).
+func (n *Net) linearParams() []bool {
+	lin := make([]bool, len(n.params))
+	for _, l := range [][2]int{n.fc, n.fc1} {
+		if l != [2]int{} {
+			lin[l[0]], lin[l[1]] = true, true
+		}
+	}
+	return lin
+}
+
+// NumValues returns the number of parameter values (11,173,962 for the
+// CIFAR ResNet18).
+func (n *Net) NumValues() int {
+	t := 0
+	for _, p := range n.params {
+		c := 1
+		for _, s := range p.shape {
+			c *= int(s)
+		}
+		t += c
+	}
+	return t
+}
+
 // Zeros returns a zero Vec shaped like the parameters.
 func (n *Net) Zeros() Vec {
 	v := make(Vec, len(n.params))
@@ -327,34 +353,46 @@ func (f *pass) linear(l [2]int, x *ts.Tensor) *ts.Tensor {
 	return f.keep(ts.MustLinear(x, f.p[l[0]], f.p[l[1]]))
 }
 
+// layerOps evaluates the models' three parameterised layer kinds. The
+// plain pass (*pass) uses shared parameters; eachOps and atOps run the
+// per-example passes (examples.go). Activations are [B,C,H,W] throughout.
+type layerOps interface {
+	conv(c convL, x *ts.Tensor) *ts.Tensor
+	norm(l normL, x *ts.Tensor) *ts.Tensor
+	linear(l [2]int, h *ts.Tensor) *ts.Tensor
+}
+
 // forward returns the logits [B,K] and the last hidden activations [B,hidden].
-func (f *pass) forward(x *ts.Tensor) (logits, hidden *ts.Tensor) {
+func (f *pass) forward(x *ts.Tensor) (logits, hidden *ts.Tensor) { return f.walk(f, x) }
+
+// walk runs the network on x with its layers evaluated by o.
+func (f *pass) walk(o layerOps, x *ts.Tensor) (logits, hidden *ts.Tensor) {
 	n := f.n
 	if n.isLinear {
 		hidden = f.keep(x.MustFlatten(1, -1, false))
-		return f.linear(n.fc, hidden), hidden
+		return o.linear(n.fc, hidden), hidden
 	}
 	if n.isResNet {
-		h := f.relu(f.norm(n.stemN, f.conv(n.stem, x)))
+		h := f.relu(o.norm(n.stemN, o.conv(n.stem, x)))
 		for _, b := range n.blocks {
-			o := f.relu(f.norm(b.n1, f.conv(b.c1, h)))
-			o = f.norm(b.n2, f.conv(b.c2, o))
+			r := f.relu(o.norm(b.n1, o.conv(b.c1, h)))
+			r = o.norm(b.n2, o.conv(b.c2, r))
 			sc := h
 			if b.sc != nil {
-				sc = f.norm(b.sn, f.conv(*b.sc, h))
+				sc = o.norm(b.sn, o.conv(*b.sc, h))
 			}
-			h = f.relu(f.keep(o.MustAdd(sc, false)))
+			h = f.relu(f.keep(r.MustAdd(sc, false)))
 		}
 		pooled := f.keep(h.MustAdaptiveAvgPool2d([]int64{1, 1}, false))
 		hidden = f.keep(pooled.MustFlatten(1, -1, false))
-		return f.linear(n.fc, hidden), hidden
+		return o.linear(n.fc, hidden), hidden
 	}
 	pool := func(t *ts.Tensor) *ts.Tensor {
 		return f.keep(t.MustMaxPool2d([]int64{2, 2}, []int64{2, 2}, []int64{0, 0}, []int64{1, 1}, false, false))
 	}
-	h := pool(f.relu(f.norm(n.n1, f.conv(n.c1, x))))
-	h = pool(f.relu(f.norm(n.n2, f.conv(n.c2, h))))
+	h := pool(f.relu(o.norm(n.n1, o.conv(n.c1, x))))
+	h = pool(f.relu(o.norm(n.n2, o.conv(n.c2, h))))
 	flat := f.keep(h.MustFlatten(1, -1, false))
-	hidden = f.relu(f.linear(n.fc1, flat))
-	return f.linear(n.fc, hidden), hidden
+	hidden = f.relu(o.linear(n.fc1, flat))
+	return o.linear(n.fc, hidden), hidden
 }

@@ -1,0 +1,160 @@
+//go:build torch
+
+package torchnet
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/samlab/samlab/core/optim"
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
+)
+
+// MaxAutoChunk caps the automatic chunk: beyond it a larger chunk saves
+// little time and costs memory linearly.
+const MaxAutoChunk = 32
+
+// cpuChunkBytes is the automatic chunk's memory target on a CPU, where
+// chunks larger than the caches run slower, not faster (ResNet18 on two
+// cores: chunk 4-8 beats 16 and 32; the small CNN prefers 32).
+const cpuChunkBytes = 1 << 30
+
+// Chunk returns the most examples one per-example pass takes: ChunkSize
+// when set, otherwise the automatic chunk (AutoChunk).
+func (b *Backend) Chunk() int {
+	if b.ChunkSize > 0 {
+		return b.ChunkSize
+	}
+	if b.auto == 0 {
+		b.auto = b.AutoChunk()
+	}
+	return b.auto
+}
+
+// ExampleBytes estimates the memory one example of a per-example pass
+// holds: its gradient G_k of the convolution and normalisation parameters
+// (linear layers keep factored gradients) and twelve times its forward
+// activations (values, probes and their gradients, the second pass's
+// grouped outputs and what autograd saves), in bytes of float32. The factor
+// is calibrated on the measured peak (ResNet18: about 150 MB per example).
+func (b *Backend) ExampleBytes() int64 {
+	var params int64
+	lin := b.Net.linearParams()
+	for i, p := range b.Net.params {
+		if !lin[i] {
+			c := int64(1)
+			for _, d := range p.shape {
+				c *= d
+			}
+			params += c
+		}
+	}
+	var act int64
+	s := b.Net.Spec
+	// Plain tensors in: no graph is built.
+	x := ts.MustZeros([]int64{1, int64(s.InC), int64(s.H), int64(s.W)}, gotch.Float, b.Net.Device)
+	w := b.Net.Zeros()
+	f := &pass{n: b.Net, p: w, train: true}
+	f.forward(x)
+	for _, t := range f.tmp {
+		act += int64(t.Numel())
+	}
+	f.release()
+	w.Drop()
+	x.MustDrop()
+	return 4 * (params + 12*act)
+}
+
+// memBudget returns the bytes per-example passes may use: half of the
+// memory available now on a CPU (Linux MemAvailable), 0 when unknown (a
+// GPU, whose free memory LibTorch does not report through gotch).
+func (b *Backend) memBudget() int64 {
+	if b.Net.Device.Name != "CPU" {
+		return 0
+	}
+	return memAvailable() / 2
+}
+
+// memAvailable returns /proc/meminfo's MemAvailable in bytes (0 if unknown).
+func memAvailable() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var kb int64
+		if strings.HasPrefix(sc.Text(), "MemAvailable:") {
+			if _, err := fmt.Sscanf(sc.Text(), "MemAvailable: %d kB", &kb); err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
+// AutoChunk returns the chunk used when ChunkSize is 0. On a CPU it is the
+// largest up to MaxAutoChunk whose estimated memory (ExampleBytes per
+// example) stays within 1 GiB and within the budget (half the available
+// memory); on a GPU it is MaxAutoChunk (an out-of-memory failure then
+// halves it, see Direction).
+func (b *Backend) AutoChunk() int {
+	budget := b.memBudget()
+	if budget <= 0 {
+		return MaxAutoChunk
+	}
+	return int(max(1, min(int64(MaxAutoChunk), min(budget, cpuChunkBytes)/b.ExampleBytes())))
+}
+
+// CheckChunk reports a ChunkSize whose estimated memory exceeds the budget
+// (an explicit chunk too large for the machine), naming both and the
+// largest chunk that fits.
+func (b *Backend) CheckChunk() error {
+	budget := b.memBudget()
+	if b.ChunkSize <= 0 || budget <= 0 {
+		return nil
+	}
+	per := b.ExampleBytes()
+	if need := int64(b.ChunkSize) * per; need > budget {
+		return fmt.Errorf("chunk %d needs about %.1f GB for %s's per-example passes (%.0f MB per example), more than the %.1f GB this machine can spare (half of what is available): use a chunk of at most %d, or 0 to choose automatically",
+			b.ChunkSize, gb(need), b.Net.Spec.Arch, float64(per)/1e6, gb(budget), max(1, budget/per))
+	}
+	return nil
+}
+
+func gb(n int64) float64 { return float64(n) / 1e9 }
+
+// Direction runs m's direction on the batch. When a per-example pass runs
+// out of memory (LibTorch's allocator fails: a GPU whose free memory the
+// automatic chunk could not know), it halves the chunk and computes the
+// direction again: exact, since chunking does not change the result and w
+// is not modified. Other failures are returned as errors.
+func (b *Backend) Direction(m optim.Method[Vec, *Examples], g, w Vec, batch []int) (loss float64, err error) {
+	for {
+		loss, err = b.try(m, g, w, batch)
+		if err == nil || !strings.Contains(err.Error(), "out of memory") && !strings.Contains(err.Error(), "not enough memory") && !strings.Contains(err.Error(), "can't allocate memory") {
+			return loss, err
+		}
+		c := b.Chunk()
+		if c <= 1 {
+			return loss, fmt.Errorf("out of memory even at chunk 1: %w", err)
+		}
+		b.ChunkSize = c / 2
+		if b.OnChunk != nil {
+			b.OnChunk(c, b.ChunkSize, err)
+		}
+	}
+}
+
+func (b *Backend) try(m optim.Method[Vec, *Examples], g, w Vec, batch []int) (loss float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return m.Direction(b, g, w, batch), nil
+}

@@ -151,7 +151,7 @@ func TestLog(t *testing.T) {
 	}
 	log := runLog.String()
 	for _, want := range []string{
-		"samlab: ready query=methods=sgd,1sam&width=16&n=200&seed=6&steps=300 panels=SGD,1-SAM",
+		"samlab: ready query=methods=sgd,1sam&seed=6&steps=300 panels=SGD,1-SAM",
 		"samlab: event fast-forward-done step=300",
 		"samlab: perf ",
 		"samlab: screenshot ",

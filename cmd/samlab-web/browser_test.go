@@ -375,7 +375,7 @@ func TestBrowser(t *testing.T) {
 		nav := time.Now()
 		p := b.open(t, "?log-every=20")
 		ready := p.wait(`^samlab: ready `, time.Second)
-		if !strings.Contains(ready, "query=methods=sgd,1sam&width=16&n=200&seed=6") || !strings.Contains(ready, "panels=SGD,1-SAM") {
+		if !strings.Contains(ready, "query=methods=sgd,1sam&seed=6") || !strings.Contains(ready, "panels=SGD,1-SAM") {
 			t.Errorf("default page: %q", ready)
 		}
 		l, _ := p.waitAfter(0, `^samlab: first-frame`, 30*time.Second)
@@ -426,25 +426,25 @@ func TestBrowser(t *testing.T) {
 		// Click the plane: a point of class 0; with Shift: class 1.
 		pl := p.layout["plane0"]
 		add := p.click(pl.X+pl.W*0.25, pl.Y+pl.H*0.25, `^samlab: event add-point`)
-		if fl := fields(add); fl["class"] != "0" || fl["n"] != "201" {
+		if fl := fields(add); fl["class"] != "0" || fl["n"] != "401" {
 			t.Errorf("click on the plane: %q", add)
 		}
 		p.dispatchKey(input.DispatchKeyEventTypeRawKeyDown, "ShiftLeft", "Shift", 16)
 		p.nextFrames()
 		add = p.click(pl.X+pl.W*0.75, pl.Y+pl.H*0.25, `^samlab: event add-point`)
 		p.dispatchKey(input.DispatchKeyEventTypeKeyUp, "ShiftLeft", "Shift", 16)
-		if fl := fields(add); fl["class"] != "1" || fl["n"] != "202" {
+		if fl := fields(add); fl["class"] != "1" || fl["n"] != "402" {
 			t.Errorf("shift-click on the plane: %q", add)
 		}
 		// A control that changes the experiment updates the shared query.
-		p.clickWidget("noise-dec", `^samlab: event noise query=methods=sgd,1sam&noise=0\.25&width=16&n=200&seed=6$`)
+		p.clickWidget("noise-dec", `^samlab: event noise query=methods=sgd,1sam&noise=0\.25&seed=6$`)
 		p.clickWidget("play", `^samlab: event play`)
 	})
 
 	t.Run("url-query", func(t *testing.T) {
 		p := b.open(t, "?methods=sgd,sam,jsam&noise=0.2&rho=0.05&seed=7&paused=true&log-every=5")
 		ready := p.wait(`^samlab: ready `, time.Second)
-		want := "samlab: ready query=methods=sgd,sam,jsam&noise=0.2&rho=0.05&width=16&n=200&seed=7 panels=SGD,SAM,J-SAM"
+		want := "samlab: ready query=methods=sgd,sam,jsam&noise=0.2&rho=0.05&seed=7 panels=SGD,SAM,J-SAM"
 		if ready != want {
 			t.Errorf("ready line %q, want %q", ready, want)
 		}
@@ -485,7 +485,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("hidpi", func(t *testing.T) {
 		// At device pixel ratio 2 the app draws at 2560x1600, not an
 		// upscaled 1280x800.
-		p := b.openScaled(t, "?paused=true&log-every=3", 2)
+		// Fast-forwarded, so that the plane shows both classes' regions.
+		p := b.openScaled(t, "?paused=true&steps=300&log-every=3", 2)
 		p.wait(`^samlab: scale 2\.00 screen=2560x1600$`, 30*time.Second)
 		p.nextFrames()
 		img := p.screenshot()
@@ -502,7 +503,7 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(w, "noise") && !strings.Contains(w, "adam") {
 			t.Errorf("warning does not name the bad values: %q", w)
 		}
-		if r := p.wait(`^samlab: ready `, time.Second); !strings.Contains(r, "query=methods=sgd,1sam&width=16&n=200&seed=6") {
+		if r := p.wait(`^samlab: ready `, time.Second); !strings.Contains(r, "query=methods=sgd,1sam&seed=6") {
 			t.Errorf("bad query did not fall back to the defaults: %q", r)
 		}
 		p.nextFrames()

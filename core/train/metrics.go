@@ -45,13 +45,29 @@ func (m Metrics) Values() []float64 {
 	return []float64{float64(m.Step), m.Loss, m.TestLoss, m.TestAcc, m.TrainAcc, m.CleanAcc, m.FlippedAcc, m.BestTestAcc, float64(m.BestStep), m.WeightClean, m.WeightFlipped, m.GradNormClean, m.GradNormFlipped, m.LastNorm, m.HiddenNorm}
 }
 
+// evalRows is how many examples an evaluation pass takes at once.
+const evalRows = 256
+
 type evaluator struct {
-	ws *model.Workspace
-	r  []float64
+	b     *model.Batch
+	r, gn []float64
 }
 
 func newEvaluator(n *model.Net) evaluator {
-	return evaluator{ws: n.NewWorkspace(), r: make([]float64, n.Out)}
+	return evaluator{b: n.NewBatch(evalRows), r: make([]float64, evalRows*n.Out), gn: make([]float64, evalRows)}
+}
+
+// forward runs the rows lo..hi of d through n at w in e's batch and sets
+// e.r to their residuals; it returns their summed loss.
+func (e *evaluator) forward(n *model.Net, w []float64, d *data.Dataset, lo, hi int) float64 {
+	x := n.SetRows(e.b, hi-lo)
+	copy(x, d.X[lo*d.D:hi*d.D])
+	n.ForwardBatch(e.b, w, nil, nil)
+	loss := 0.0
+	for k := range hi - lo {
+		loss += model.Residual(e.r[k*n.Out:(k+1)*n.Out], n.Logits(e.b, k), d.Y[lo+k])
+	}
+	return loss
 }
 
 // Evaluate measures the current weights on the train and test sets and
@@ -59,28 +75,34 @@ func newEvaluator(n *model.Net) evaluator {
 func (t *Trainer) Evaluate() Metrics {
 	m := Metrics{Step: t.step}
 	e := &t.eval
+	net, tr := t.Net, t.Train
 	var nc, nf, cc, cf float64
-	for i := 0; i < t.Train.N(); i++ {
-		z := t.Net.Forward(e.ws, t.W, t.Train.Row(i))
-		y := t.Train.Y[i]
-		m.Loss += model.Residual(e.r, z, y)
-		ok := b2f(model.Predict(z) == y)
-		rn := norm(e.r)
-		m.HiddenNorm += norm(t.Net.HiddenAct(e.ws))
-		gn := t.Net.GradNorm(e.ws, t.W, e.r)
-		if t.Train.Flipped[i] {
-			nf++
-			cf += ok
-			m.WeightFlipped += rn
-			m.GradNormFlipped += gn
-		} else {
-			nc++
-			cc += ok
-			m.WeightClean += rn
-			m.GradNormClean += gn
+	for lo := 0; lo < tr.N(); lo += evalRows {
+		hi := min(lo+evalRows, tr.N())
+		m.Loss += e.forward(net, t.W, tr, lo, hi)
+		net.BackwardBatch(e.b, t.W, e.r, nil, nil, nil)
+		net.GradNorms(e.gn, e.b)
+		h := net.HiddenBatch(e.b)
+		hw := len(h) / (hi - lo)
+		for k := range hi - lo {
+			i := lo + k
+			ok := b2f(model.Predict(net.Logits(e.b, k)) == tr.Y[i])
+			rn := norm(e.r[k*net.Out : (k+1)*net.Out])
+			m.HiddenNorm += norm(h[k*hw : (k+1)*hw])
+			if tr.Flipped[i] {
+				nf++
+				cf += ok
+				m.WeightFlipped += rn
+				m.GradNormFlipped += e.gn[k]
+			} else {
+				nc++
+				cc += ok
+				m.WeightClean += rn
+				m.GradNormClean += e.gn[k]
+			}
 		}
 	}
-	n := float64(t.Train.N())
+	n := float64(tr.N())
 	m.Loss /= n
 	m.HiddenNorm /= n
 	m.TrainAcc = (cc + cf) / n
@@ -89,8 +111,8 @@ func (t *Trainer) Evaluate() Metrics {
 	if nf == 0 {
 		m.FlippedAcc, m.WeightFlipped, m.GradNormFlipped = math.NaN(), math.NaN(), math.NaN()
 	}
-	m.TestAcc, m.TestLoss = Accuracy(t.Net, e.ws, e.r, t.W, t.Test)
-	m.LastNorm = norm(t.Net.LastWeights(t.W))
+	m.TestAcc, m.TestLoss = e.accuracy(net, t.W, t.Test)
+	m.LastNorm = norm(net.LastWeights(t.W))
 	if m.TestAcc > t.best {
 		t.best, t.bestAt = m.TestAcc, t.step
 	}
@@ -98,16 +120,43 @@ func (t *Trainer) Evaluate() Metrics {
 	return m
 }
 
-// Accuracy returns the accuracy and mean loss of weights w on d, using ws
-// and r (length Out) as scratch.
-func Accuracy(n *model.Net, ws *model.Workspace, r, w []float64, d *data.Dataset) (acc, loss float64) {
-	for i := 0; i < d.N(); i++ {
-		z := n.Forward(ws, w, d.Row(i))
-		loss += model.Residual(r, z, d.Y[i])
-		acc += b2f(model.Predict(z) == d.Y[i])
+// accuracy returns the accuracy and mean loss of weights w on d.
+func (e *evaluator) accuracy(n *model.Net, w []float64, d *data.Dataset) (acc, loss float64) {
+	for lo := 0; lo < d.N(); lo += evalRows {
+		hi := min(lo+evalRows, d.N())
+		loss += e.forward(n, w, d, lo, hi)
+		for k := range hi - lo {
+			acc += b2f(model.Predict(n.Logits(e.b, k)) == d.Y[lo+k])
+		}
 	}
 	k := float64(d.N())
 	return acc / k, loss / k
+}
+
+// Evaluator measures weights on datasets with batched passes, without
+// allocating once made. It is not safe for concurrent use.
+type Evaluator struct {
+	net *model.Net
+	e   evaluator
+}
+
+// NewEvaluator returns an Evaluator for n.
+func NewEvaluator(n *model.Net) *Evaluator { return &Evaluator{net: n, e: newEvaluator(n)} }
+
+// Accuracy returns the accuracy and mean loss of weights w on d.
+func (v *Evaluator) Accuracy(w []float64, d *data.Dataset) (acc, loss float64) {
+	return v.e.accuracy(v.net, w, d)
+}
+
+// Predict sets dst[i] (length d.N()) to the predicted class of example i.
+func (v *Evaluator) Predict(dst []int, w []float64, d *data.Dataset) {
+	for lo := 0; lo < d.N(); lo += evalRows {
+		hi := min(lo+evalRows, d.N())
+		v.e.forward(v.net, w, d, lo, hi)
+		for k := range hi - lo {
+			dst[lo+k] = model.Predict(v.net.Logits(v.e.b, k))
+		}
+	}
 }
 
 func b2f(b bool) float64 {

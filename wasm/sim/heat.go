@@ -35,9 +35,8 @@ type Heat struct {
 	// Version is the panel version the heat map was rendered at.
 	Version uint64
 
-	ws *model.Workspace
-	x  [2]float64
-	p  []float64
+	b *model.Batch
+	p []float64
 }
 
 // NewHeat returns a heat map of g x g cells for net.
@@ -52,7 +51,7 @@ func NewHeat(g int, net *model.Net) (*Heat, error) {
 	if fields == 2 {
 		fields = 1
 	}
-	h := &Heat{G: g, Pix: make([]byte, 4*g*g), ws: net.NewWorkspace(), p: make([]float64, max(net.Out, 2))}
+	h := &Heat{G: g, Pix: make([]byte, 4*g*g), b: net.NewBatch(g * g), p: make([]float64, max(net.Out, 2))}
 	for range fields {
 		h.Margin = append(h.Margin, make([]float64, g*g))
 	}
@@ -63,11 +62,18 @@ func NewHeat(g int, net *model.Net) (*Heat, error) {
 // Pix and Margin. It allocates nothing.
 func (h *Heat) Render(net *model.Net, w []float64, v View) {
 	g := h.G
+	x := net.SetRows(h.b, g*g)
 	for j := range g {
 		for i := range g {
-			h.x[0], h.x[1] = v.FromUnit((float64(i)+0.5)/float64(g), (float64(j)+0.5)/float64(g))
-			z := net.Forward(h.ws, w, h.x[:])
 			c := j*g + i
+			x[2*c], x[2*c+1] = v.FromUnit((float64(i)+0.5)/float64(g), (float64(j)+0.5)/float64(g))
+		}
+	}
+	net.ForwardBatch(h.b, w, nil, nil) // one batched pass over the grid
+	for j := range g {
+		for i := range g {
+			c := j*g + i
+			z := net.Logits(h.b, c)
 			probs(h.p, z)
 			if len(z) == 1 {
 				h.Margin[0][c] = z[0]

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/samlab/samlab/core/data"
-	"github.com/samlab/samlab/core/model"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"
 )
@@ -37,8 +36,8 @@ type Panel struct {
 	// Version changes whenever the weights change.
 	Version uint64
 
-	ws *model.Workspace
-	r  []float64
+	ev   *train.Evaluator
+	pred []int
 }
 
 // Last returns the latest sample (Step -1 before any).
@@ -132,7 +131,7 @@ func (l *Lab) Reset() error {
 			return fmt.Errorf("reset %s: %w", m, err)
 		}
 		p := &Panel{Method: m, Label: optim.Labels[m], Rho: Rho(l.Config, m), T: t, Best: Sample{Step: -1},
-			ws: l.Setup.Net.NewWorkspace(), r: make([]float64, l.Setup.Net.Out)}
+			ev: train.NewEvaluator(l.Setup.Net)}
 		l.Panels = append(l.Panels, p)
 		l.sample(p)
 	}
@@ -172,14 +171,18 @@ func (l *Lab) Step(n int) {
 // sample measures the panel's accuracies (forward passes only) and appends
 // them to its curve.
 func (l *Lab) sample(p *Panel) {
-	net, w := l.Setup.Net, p.T.W
+	w := p.T.W
 	s := Sample{Step: p.T.Steps()}
-	s.Test, _ = train.Accuracy(net, p.ws, p.r, w, l.Setup.Test)
+	s.Test, _ = p.ev.Accuracy(w, l.Setup.Test)
 	var nc, nf, cc, cf float64
 	tr := l.Train
+	if len(p.pred) < tr.N() {
+		p.pred = make([]int, tr.N())
+	}
+	p.ev.Predict(p.pred, w, tr)
 	for i := range tr.N() {
 		ok := 0.0
-		if model.Predict(net.Forward(p.ws, w, tr.Row(i))) == tr.Y[i] {
+		if p.pred[i] == tr.Y[i] {
 			ok = 1
 		}
 		if tr.Flipped[i] {

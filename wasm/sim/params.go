@@ -86,15 +86,13 @@ func Default() Params {
 }
 
 // PresetParams returns the starting parameters for a preset: SGD beside
-// 1-SAM, seed 1, the preset's values, except that the two-hidden-layer MLP
-// presets start narrower (width 16 or 24) and demo and blobs3 with fewer
-// points (200, 240), so that a step of both methods plus a heat-map
-// refresh fit in a browser frame (docs/web.md).
+// 1-SAM, the default seed, the preset's values (demo as it is: 400 points,
+// MLP 2-32-32-1), except that xor and blobs3 start narrower (width 24 and
+// 16) and blobs3 with fewer points (240), so that a step of both methods
+// plus a heat-map refresh fit in a browser frame (docs/web.md).
 func PresetParams(preset string) Params {
 	p := Params{Preset: preset, Methods: []string{"sgd", "1sam"}, Noise: -1, Rho: -1, Seed: DefaultSeed, Speed: DefaultSpeed}
 	switch preset {
-	case "demo":
-		p.Points, p.Width = 200, 16
 	case "xor":
 		p.Width = 24
 	case "blobs3":

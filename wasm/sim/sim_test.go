@@ -15,11 +15,11 @@ func TestParseQueryRoundTrip(t *testing.T) {
 		args  []string
 		query string
 	}{
-		{nil, "methods=sgd,1sam&width=16&n=200&seed=6"},
-		{[]string{"-methods=sgd,1-SAM", "-noise=0.3", "-rho=0.05", "-seed=7"}, "methods=sgd,1sam&noise=0.3&rho=0.05&width=16&n=200&seed=7"},
+		{nil, "methods=sgd,1sam&seed=6"},
+		{[]string{"-methods=sgd,1-SAM", "-noise=0.3", "-rho=0.05", "-seed=7"}, "methods=sgd,1sam&noise=0.3&rho=0.05&seed=7"},
 		{[]string{"-preset=blobs3", "-methods=sam,jsam,lsam", "-model=linear", "-n=120", "-speed=4", "-test"},
 			"preset=blobs3&methods=sam,jsam,lsam&model=linear&n=120&seed=6&speed=4&test=true"},
-		{[]string{"-lr=0.1", "-width=8", "-methods=regsgd,sgd,sam,1sam"}, "methods=regsgd,sgd,sam,1sam&lr=0.1&width=8&n=200&seed=6"},
+		{[]string{"-lr=0.1", "-width=8", "-methods=regsgd,sgd,sam,1sam"}, "methods=regsgd,sgd,sam,1sam&lr=0.1&width=8&seed=6"},
 	}
 	for _, c := range cases {
 		p, err := Parse(c.args)

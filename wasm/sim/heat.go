@@ -6,16 +6,12 @@ import (
 	"math"
 
 	"github.com/samlab/samlab/core/model"
+	"github.com/samlab/samlab/core/palette"
 )
 
-// ClassColors are the class colours (blue, orange, green, purple),
-// distinguishable under the common colour-vision deficiencies.
-var ClassColors = []color.RGBA{
-	{0x25, 0x63, 0xeb, 0xff},
-	{0xf5, 0x8a, 0x0b, 0xff},
-	{0x16, 0xa3, 0x4a, 0xff},
-	{0x93, 0x33, 0xea, 0xff},
-}
+// ClassColors are the class colours of core/palette (blue, orange, green,
+// purple), distinguishable under the common colour-vision deficiencies.
+var ClassColors = palette.Classes()
 
 // ClassColor returns class c's colour.
 func ClassColor(c int) color.RGBA { return ClassColors[c%len(ClassColors)] }

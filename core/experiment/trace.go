@@ -108,11 +108,11 @@ func NewTrace(ctx train.Canceler, c *Config, method string, seed uint64) (*Trace
 		off := n.LayerOffsets(l)
 		t.Model.Layers = append(t.Model.Layers, TraceLayer{In: off[1], Out: off[0], WeightOffset: off[2], BiasOffset: off[3]})
 	}
-	_, err = tr.Run(ctx, func(m train.Metrics) error {
+	_, err = tr.Run(ctx, train.RecorderFunc(func(m train.Metrics) error {
 		t.Steps = append(t.Steps, TraceStep{Step: m.Step, Loss: Num(m.Loss), TestAcc: Num(m.TestAcc), CleanAcc: Num(m.CleanAcc),
 			FlippedAcc: Num(m.FlippedAcc), Params: append([]float64(nil), tr.W...)})
 		return nil
-	})
+	}))
 	return t, err
 }
 

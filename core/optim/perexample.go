@@ -51,8 +51,15 @@ func (s *perExample[V, E]) chunk(b Backend[V, E], w V, k []int, rho float64) flo
 	n := len(k)
 	s.c, s.r = s.cbuf[:n], s.rbuf[:n*b.Outputs()]
 	loss := b.ExampleGrads(s.e, s.norm[:n], s.r, w, k)
-	for j, v := range s.norm[:n] {
-		s.c[j] = rho / (v + Eps) // e_k = rho G_k / ||G_k||
-	}
+	AscentScales(s.c, s.norm[:n], rho)
 	return loss
+}
+
+// AscentScales sets c[k] = rho/(norm[k] + Eps), the scale of the
+// per-example ascent step e_k = c_k G_k of gradient norm norm[k] (1-SAM,
+// L-SAM and J-SAM; docs/science.md section 3).
+func AscentScales(c, norm []float64, rho float64) {
+	for k, v := range norm {
+		c[k] = rho / (v + Eps)
+	}
 }

@@ -94,12 +94,12 @@ func TestRunStopsOnCancel(t *testing.T) {
 	tr := demoTrainer(t, "sgd", nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	_, err := tr.Run(ctx, func(train.Metrics) error {
+	_, err := tr.Run(ctx, train.RecorderFunc(func(train.Metrics) error {
 		if n++; n == 3 {
 			cancel()
 		}
 		return nil
-	})
+	}))
 	if !errors.Is(err, context.Canceled) || tr.Steps() >= 1000 {
 		t.Fatalf("err %v after %d steps", err, tr.Steps())
 	}

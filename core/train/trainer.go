@@ -19,9 +19,34 @@ type Config struct {
 	optim.Hyper `yaml:",inline" json:",inline"`
 	Batch       int `yaml:"batch" json:"batch"`
 	Steps       int `yaml:"steps" json:"steps"`
-	// RecordEvery is the metric interval in steps (0: every 10 steps).
+	// RecordEvery is the metric interval in steps (0: DefaultRecordEvery).
 	RecordEvery int `yaml:"record_every" json:"record_every"`
 }
+
+// DefaultRecordEvery is the metric interval when Config.RecordEvery is 0.
+const DefaultRecordEvery = 10
+
+// Every returns the metric interval in steps: RecordEvery, or
+// DefaultRecordEvery when it is 0.
+func (c Config) Every() int {
+	if c.RecordEvery > 0 {
+		return c.RecordEvery
+	}
+	return DefaultRecordEvery
+}
+
+// Recorder observes a training run, as gonum's optimize.Recorder does: the
+// Trainer calls Record with the metrics it measures (see Trainer.Step and
+// Trainer.Run). An error from Record stops the run.
+type Recorder interface {
+	Record(m Metrics) error
+}
+
+// RecorderFunc adapts a function to a Recorder.
+type RecorderFunc func(Metrics) error
+
+// Record calls f(m).
+func (f RecorderFunc) Record(m Metrics) error { return f(m) }
 
 // Validate reports the first invalid value, naming it.
 func (c Config) Validate() error {
@@ -74,11 +99,12 @@ type Trainer struct {
 	// W is the current parameter vector (read it, do not resize it).
 	W      []float64
 	Config Config
+	// Recorder, if not nil, receives the metrics every Config.Every()
+	// steps (and those of Record and Run).
+	Recorder Recorder
 
 	backend *Toy
-	method  optim.Method[[]float64, *Examples]
-	upd     optim.Update[[]float64]
-	g       []float64
+	opt     *optim.Optimizer[[]float64, *Examples]
 	rng     *rand.Rand
 	order   []int
 	pos     int
@@ -86,7 +112,9 @@ type Trainer struct {
 	step    int
 	best    float64
 	bestAt  int
-	eval    evaluator
+	// recorded is the step of the last recorded metrics (-1: none).
+	recorded int
+	eval     evaluator
 }
 
 // New returns a trainer starting from weights w0 (copied; nil draws a
@@ -111,19 +139,18 @@ func New(net *model.Net, train, test *data.Dataset, w0 []float64, cfg Config, se
 	if net.Out != wantOut && !(train.K == 2 && net.Out == 2) {
 		return nil, errf.Errorf("model has %d outputs for %d classes", net.Out, train.K)
 	}
-	m, err := Method(cfg.Method, cfg.Hyper)
+	opt, err := optim.NewOptimizer[[]float64, *Examples](cfg.Method, cfg.Hyper,
+		optim.Update[[]float64]{LR: cfg.LR, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay})
 	if err != nil {
 		return nil, err
 	}
 	t := &Trainer{
 		Net: net, Train: train, Test: test, Config: cfg,
-		method: m, rng: rand.New(rand.NewPCG(seed, 0xba7c4)),
-		upd:  optim.Update[[]float64]{LR: cfg.LR, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay},
-		best: -1,
+		opt: opt, rng: rand.New(rand.NewPCG(seed, 0xba7c4)),
+		best: -1, recorded: -1,
 	}
 	t.backend = NewToy(net, train)
 	t.W = t.backend.NewVec()
-	t.g = t.backend.NewVec()
 	if w0 != nil {
 		if len(w0) != net.NumParams() {
 			return nil, errf.Errorf("initial weights have %d values, model needs %d", len(w0), net.NumParams())
@@ -162,7 +189,11 @@ func (t *Trainer) SetTrain(d *data.Dataset) error {
 }
 
 // Method returns the method's name.
-func (t *Trainer) Method() string { return t.method.Name() }
+func (t *Trainer) Method() string { return t.opt.Name() }
+
+// SetRecordEvery sets the metric interval in steps (see Config.Every), for
+// a UI that samples less often at higher speeds.
+func (t *Trainer) SetRecordEvery(n int) { t.Config.RecordEvery = n }
 
 // Steps returns the number of steps taken.
 func (t *Trainer) Steps() int { return t.step }
@@ -189,15 +220,30 @@ func (t *Trainer) nextBatch() []int {
 	return b
 }
 
-// Step takes one optimizer step. It returns a *DivergedError if the loss or
-// the weights are no longer finite (the weights are then left as they are).
+// Step takes one optimizer step, then, when Config.Every() steps have
+// passed since the last recorded metrics, measures them and passes them to
+// the Recorder (if any). It returns a *DivergedError if the loss or the
+// weights are no longer finite (the weights are then left as they are), or
+// the Recorder's error.
 func (t *Trainer) Step() error {
-	batch := t.nextBatch()
-	loss := t.method.Direction(t.backend, t.g, t.W, batch)
-	t.upd.Apply(t.backend, t.W, t.g)
+	loss := t.opt.Step(t.backend, t.W, t.nextBatch())
 	t.step++
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || !finite(t.W) {
 		return &DivergedError{Step: t.step, Loss: loss}
+	}
+	if t.Recorder != nil && t.step-t.recorded >= t.Config.Every() {
+		return t.Record()
+	}
+	return nil
+}
+
+// Record measures the current weights (Evaluate) and passes the metrics to
+// the Recorder (if any).
+func (t *Trainer) Record() error {
+	m := t.Evaluate()
+	t.recorded = t.step
+	if t.Recorder != nil {
+		return t.Recorder.Record(m)
 	}
 	return nil
 }
@@ -210,26 +256,28 @@ func finite(v []float64) bool {
 	return s == 0 // NaN*0 and Inf*0 are NaN
 }
 
-// Run trains until Config.Steps steps, calling record (if not nil) with the
-// metrics at step 0 (when starting fresh), every RecordEvery steps and at
-// the last step. It returns all recorded metrics. It stops early on ctx's
-// cancellation (returning ctx.Err()), on divergence, or on record's error.
-func (t *Trainer) Run(ctx Canceler, record func(Metrics) error) ([]Metrics, error) {
-	every := t.Config.RecordEvery
-	if every == 0 {
-		every = 10
-	}
+// Run trains until Config.Steps steps, recording the metrics at step 0
+// (when starting fresh), every Config.Every() steps and at the last step:
+// it passes them to rec (if not nil) and the Recorder (if any), and returns
+// them all. It stops early on ctx's cancellation (returning ctx.Err()), on
+// divergence, or on a recorder's error.
+func (t *Trainer) Run(ctx Canceler, rec Recorder) ([]Metrics, error) {
 	var hist []Metrics
-	emit := func() error {
-		m := t.Evaluate()
+	prev := t.Recorder
+	t.Recorder = RecorderFunc(func(m Metrics) error {
 		hist = append(hist, m)
-		if record != nil {
-			return record(m)
+		for _, r := range []Recorder{rec, prev} {
+			if r != nil {
+				if err := r.Record(m); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
-	}
+	})
+	defer func() { t.Recorder = prev }()
 	if t.step == 0 {
-		if err := emit(); err != nil {
+		if err := t.Record(); err != nil {
 			return hist, err
 		}
 	}
@@ -240,10 +288,10 @@ func (t *Trainer) Run(ctx Canceler, record func(Metrics) error) ([]Metrics, erro
 		if err := t.Step(); err != nil {
 			return hist, err
 		}
-		if t.step%every == 0 || t.step == t.Config.Steps {
-			if err := emit(); err != nil {
-				return hist, err
-			}
+	}
+	if t.recorded != t.step {
+		if err := t.Record(); err != nil {
+			return hist, err
 		}
 	}
 	return hist, nil

@@ -91,9 +91,7 @@ func measureLinear(ctx context.Context, c *experiment.Config, rho float64, seed 
 		var sc, sf float64
 		var nc, nf int
 		b.ExampleGrads(e, gn, r0, tr.W, all) // grad l_i(w), r_i(w)
-		for i, g := range gn {
-			cs[i] = rho / (g + optim.Eps)
-		}
+		optim.AscentScales(cs, gn, rho)
 		b.GradAt(gp, tr.W, e, cs) // at w + e_i
 		b.Contributions(pn)       // ||grad l_i(w + e_i)||
 		if step == snap {

@@ -150,15 +150,14 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 	b.SetBatch(x, y)
 	var out []SpeedResult
 	for _, name := range c.Methods {
-		m, err := torchnet.Method(name, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast})
+		m, err := torchnet.NewOptimizer(name, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast},
+			optim.Update[torchnet.Vec]{LR: 1e-3, Momentum: 0.9, WeightDecay: 5e-4})
 		if err != nil {
 			return out, err
 		}
 		per := m.Name() == "1sam" || m.Name() == "lsam" || m.Name() == "jsam"
 		ResetPeakRSS()
 		w := net.Init(c.Seed)
-		g := b.NewVec()
-		u := &optim.Update[torchnet.Vec]{LR: 1e-3, Momentum: 0.9, WeightDecay: 5e-4}
 		res := SpeedResult{Method: m.Name()}
 		var start time.Time
 		for s := 0; s < c.Warmup+c.Steps; s++ {
@@ -171,10 +170,9 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 			if per {
 				b.UpdateRunningStats(w)
 			}
-			if _, err := b.Direction(m, g, w, b.Batch()); err != nil {
+			if _, err := b.Step(m, w, b.Batch()); err != nil {
 				return out, fmt.Errorf("%s: %w", m.Name(), err)
 			}
-			u.Apply(b, w, g)
 			if c.RSSEvery > 0 && (s+1)%c.RSSEvery == 0 {
 				res.RSS = append(res.RSS, RSSSample{s + 1, RSSKiB()})
 			}
@@ -188,10 +186,7 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 			res.Chunk = min(b.Chunk(), c.Batch)
 		}
 		w.Drop()
-		g.Drop()
-		if buf, ok := u.Buffer(); ok {
-			buf.Drop()
-		}
+		torchnet.DropOptimizer(m)
 		out = append(out, res)
 		if report != nil {
 			report(res)

@@ -80,11 +80,13 @@ func Train(ctx context.Context, c Config, o Options) error {
 		return err
 	}
 	c.Model, c.Norm, c.Width = net.Spec.Arch, net.Spec.Norm, net.Spec.Width
-	method, err := torchnet.Method(c.Method, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast})
+	opt, err := torchnet.NewOptimizer(c.Method, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast},
+		optim.Update[torchnet.Vec]{LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay})
 	if err != nil {
 		return err
 	}
-	upd := &optim.Update[torchnet.Vec]{LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay}
+	defer torchnet.DropOptimizer(opt)
+	upd := &opt.Update
 	b := torchnet.NewBackend(net)
 	defer b.Close()
 	b.ChunkSize = c.Chunk
@@ -95,8 +97,6 @@ func Train(ctx context.Context, c Config, o Options) error {
 	}
 	w := net.Init(c.Seed)
 	defer w.Drop()
-	g := b.NewVec()
-	defer g.Drop()
 
 	st := State{Method: c.Method, Model: c.Model}
 	var rows []Row
@@ -129,11 +129,6 @@ func Train(ctx context.Context, c Config, o Options) error {
 			rows = rows[:st.Epoch]
 		}
 	}
-	defer func() {
-		if buf, ok := upd.Buffer(); ok {
-			buf.Drop()
-		}
-	}()
 	if err := WriteConfig(filepath.Join(c.Out, ConfigFile), c); err != nil {
 		return err
 	}
@@ -201,14 +196,13 @@ func Train(ctx context.Context, c Config, o Options) error {
 			if c.PerExample() {
 				b.UpdateRunningStats(w)
 			}
-			loss, err := b.Direction(method, g, w, b.Batch())
+			loss, err := b.Step(opt, w, b.Batch())
 			if err != nil {
 				return fmt.Errorf("epoch %d, batch %d: %w", epoch+1, st.Step+1, err)
 			}
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return fmt.Errorf("loss is %g at epoch %d, batch %d: stopped; the last good checkpoint is %s (try a smaller lr or rho)", loss, epoch+1, st.Step+1, lastPath)
 			}
-			upd.Apply(b, w, g)
 			st.LossSum += loss
 			st.LossCount++
 			st.Images += len(idx)

@@ -128,15 +128,16 @@ func (b *Backend) CheckChunk() error {
 
 func gb(n int64) float64 { return float64(n) / 1e9 }
 
-// Direction runs m's direction on the batch. When a per-example pass runs
+// Step takes one step of o at w on the batch. When a per-example pass runs
 // out of memory (LibTorch's allocator fails: a GPU whose free memory the
-// automatic chunk could not know), it halves the chunk and computes the
-// direction again: exact, since chunking does not change the result and w
-// is not modified. Other failures are returned as errors.
-func (b *Backend) Direction(m optim.Method[Vec, *Examples], g, w Vec, batch []int) (loss float64, err error) {
+// automatic chunk could not know), it halves the chunk and takes the step
+// again: exact, since chunking does not change the result and w is only
+// updated once the direction is complete. Other failures are returned as
+// errors.
+func (b *Backend) Step(o *optim.Optimizer[Vec, *Examples], w Vec, batch []int) (loss float64, err error) {
 	for {
-		loss, err = b.try(m, g, w, batch)
-		if err == nil || !strings.Contains(err.Error(), "out of memory") && !strings.Contains(err.Error(), "not enough memory") && !strings.Contains(err.Error(), "can't allocate memory") {
+		loss, err = b.try(o, w, batch)
+		if err == nil || !outOfMemory(err) {
 			return loss, err
 		}
 		c := b.Chunk()
@@ -150,11 +151,34 @@ func (b *Backend) Direction(m optim.Method[Vec, *Examples], g, w Vec, batch []in
 	}
 }
 
-func (b *Backend) try(m optim.Method[Vec, *Examples], g, w Vec, batch []int) (loss float64, err error) {
+// outOfMemory reports whether err is LibTorch's allocation failure (CUDA or CPU).
+func outOfMemory(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "out of memory") || strings.Contains(s, "not enough memory") || strings.Contains(s, "can't allocate memory")
+}
+
+func (b *Backend) try(o *optim.Optimizer[Vec, *Examples], w Vec, batch []int) (loss float64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return m.Direction(b, g, w, batch), nil
+	return o.Step(b, w, batch), nil
+}
+
+// NewOptimizer returns the optimizer of the method called name for the
+// LibTorch backend (optim.NewOptimizer); free its tensors with
+// DropOptimizer.
+func NewOptimizer(name string, h optim.Hyper, u optim.Update[Vec]) (*optim.Optimizer[Vec, *Examples], error) {
+	return optim.NewOptimizer[Vec, *Examples](name, h, u)
+}
+
+// DropOptimizer frees o's direction and momentum tensors.
+func DropOptimizer(o *optim.Optimizer[Vec, *Examples]) {
+	if g, ok := o.Direction(); ok {
+		g.Drop()
+	}
+	if m, ok := o.Update.Buffer(); ok {
+		m.Drop()
+	}
 }

@@ -36,8 +36,17 @@ type Panel struct {
 	// Version changes whenever the weights change.
 	Version uint64
 
-	ev   *train.Evaluator
-	pred []int
+}
+
+// record appends the trainer's metrics to the panel's curve and moves the
+// early-stopping point: the panel's train.Recorder.
+func (p *Panel) record(m train.Metrics) error {
+	s := Sample{Step: m.Step, Test: m.TestAcc, Clean: m.CleanAcc, Flipped: m.FlippedAcc}
+	p.Curve = append(p.Curve, s)
+	if m.BestStep == m.Step {
+		p.Best = s
+	}
+	return nil
 }
 
 // Last returns the latest sample (Step -1 before any).
@@ -130,10 +139,13 @@ func (l *Lab) Reset() error {
 		if err != nil {
 			return fmt.Errorf("reset %s: %w", m, err)
 		}
-		p := &Panel{Method: m, Label: optim.Labels[m], Rho: Rho(l.Config, m), T: t, Best: Sample{Step: -1},
-			ev: train.NewEvaluator(l.Setup.Net)}
+		p := &Panel{Method: m, Label: optim.Labels[m], Rho: Rho(l.Config, m), T: t, Best: Sample{Step: -1}}
+		t.Recorder = train.RecorderFunc(p.record)
+		t.SetRecordEvery(l.Every)
+		if err := t.Record(); err != nil { // step 0
+			return fmt.Errorf("reset %s: %w", m, err)
+		}
 		l.Panels = append(l.Panels, p)
-		l.sample(p)
 	}
 	return nil
 }
@@ -155,49 +167,14 @@ func (l *Lab) Step(n int) {
 		if p.Err != nil {
 			continue
 		}
+		p.T.SetRecordEvery(l.Every)
 		for range n {
-			if err := p.T.Step(); err != nil {
+			if err := p.T.Step(); err != nil { // records the curves every l.Every steps
 				p.Err = fmt.Errorf("%s: %w", p.Label, err)
 				break
 			}
-			if p.T.Steps()-p.Last().Step >= l.Every {
-				l.sample(p)
-			}
 		}
 		p.Version++
-	}
-}
-
-// sample measures the panel's accuracies (forward passes only) and appends
-// them to its curve.
-func (l *Lab) sample(p *Panel) {
-	w := p.T.W
-	s := Sample{Step: p.T.Steps()}
-	s.Test, _ = p.ev.Accuracy(w, l.Setup.Test)
-	var nc, nf, cc, cf float64
-	tr := l.Train
-	if len(p.pred) < tr.N() {
-		p.pred = make([]int, tr.N())
-	}
-	p.ev.Predict(p.pred, w, tr)
-	for i := range tr.N() {
-		ok := 0.0
-		if p.pred[i] == tr.Y[i] {
-			ok = 1
-		}
-		if tr.Flipped[i] {
-			nf, cf = nf+1, cf+ok
-		} else {
-			nc, cc = nc+1, cc+ok
-		}
-	}
-	s.Clean, s.Flipped = cc/max(nc, 1), math.NaN()
-	if nf > 0 {
-		s.Flipped = cf / nf
-	}
-	p.Curve = append(p.Curve, s)
-	if p.Best.Step < 0 || s.Test > p.Best.Test {
-		p.Best = s
 	}
 }
 

@@ -255,7 +255,7 @@ func BenchmarkSample(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		l.sample(l.Panels[0])
+		_ = l.Panels[0].T.Record()
 	}
 }
 

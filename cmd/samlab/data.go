@@ -11,9 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlab/samlab/native/dataset"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/samlab/samlab/native/dataset"
 )
 
 func init() {

@@ -11,8 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/samlab/samlab/native/torchnet"
 	"github.com/sugarme/gotch"
+
+	"github.com/samlab/samlab/native/torchnet"
 )
 
 // Set by `make torch` with -ldflags -X (mk/torch.mk) from the patched gotch

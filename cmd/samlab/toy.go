@@ -12,12 +12,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
 	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"
 	"github.com/samlab/samlab/native/configfile"
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 func init() {

@@ -72,6 +72,7 @@ func TestToyRejectsBadInput(t *testing.T) {
 		{[]string{"-config", "/nonexistent.yaml"}, "nonexistent.yaml"},
 		{[]string{"-hidden", "32,x"}, `"x" is not a width`},
 		{[]string{"-lr", "0"}, "lr must be > 0"},
+		{[]string{"-methods", ""}, "name at least one of sgd, sam, 1sam, lsam, jsam, regsgd"},
 	}
 	for _, tc := range cases {
 		err := runToy(context.Background(), append(tc.args, "-out", t.TempDir(), "-quiet"))

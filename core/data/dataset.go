@@ -3,7 +3,7 @@
 // and flips a chosen fraction of training labels, keeping the flipped mask.
 package data
 
-import "github.com/samlab/samlab/core/internal/errf"
+import "fmt"
 
 // Dataset is n examples of dimension D in row-major X (n*D values) with
 // integer labels Y in [0, K). Flipped[i] is true when Y[i] is a noisy label
@@ -38,15 +38,15 @@ func (d *Dataset) Validate() error {
 	n := len(d.Y)
 	switch {
 	case d.D <= 0 || d.K < 2:
-		return errf.Errorf("dataset: need D > 0 and K >= 2 (got D=%d, K=%d)", d.D, d.K)
+		return fmt.Errorf("dataset: need D > 0 and K >= 2 (got D=%d, K=%d)", d.D, d.K)
 	case len(d.X) != n*d.D:
-		return errf.Errorf("dataset: X has %d values, want %d*%d", len(d.X), n, d.D)
+		return fmt.Errorf("dataset: X has %d values, want %d*%d", len(d.X), n, d.D)
 	case len(d.Clean) != n || len(d.Flipped) != n:
-		return errf.Errorf("dataset: Clean/Flipped have %d/%d entries, want %d", len(d.Clean), len(d.Flipped), n)
+		return fmt.Errorf("dataset: Clean/Flipped have %d/%d entries, want %d", len(d.Clean), len(d.Flipped), n)
 	}
 	for i, y := range d.Y {
 		if y < 0 || y >= d.K {
-			return errf.Errorf("dataset: label %d of example %d outside [0,%d)", y, i, d.K)
+			return fmt.Errorf("dataset: label %d of example %d outside [0,%d)", y, i, d.K)
 		}
 	}
 	return nil

@@ -1,7 +1,7 @@
 package data
 
 import (
-	"github.com/samlab/samlab/core/internal/errf"
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -25,17 +25,17 @@ type Gauss2D struct {
 func (g Gauss2D) Validate() error {
 	switch {
 	case len(g.Means) < 2:
-		return errf.Errorf("data: need at least 2 class means (got %d)", len(g.Means))
+		return fmt.Errorf("data: need at least 2 class means (got %d)", len(g.Means))
 	case g.MeanClasses != nil && len(g.MeanClasses) != len(g.Means):
-		return errf.Errorf("data: mean_classes has %d entries for %d means", len(g.MeanClasses), len(g.Means))
+		return fmt.Errorf("data: mean_classes has %d entries for %d means", len(g.MeanClasses), len(g.Means))
 	case g.classes() < 2:
-		return errf.Errorf("data: mean_classes must name at least 2 classes 0..K-1 (got %v)", g.MeanClasses)
+		return fmt.Errorf("data: mean_classes must name at least 2 classes 0..K-1 (got %v)", g.MeanClasses)
 	case !(g.Spread > 0):
-		return errf.Errorf("data: spread must be > 0 (got %g)", g.Spread)
+		return fmt.Errorf("data: spread must be > 0 (got %g)", g.Spread)
 	case g.NTrain < len(g.Means):
-		return errf.Errorf("data: n_train must be at least the number of classes (got %d)", g.NTrain)
+		return fmt.Errorf("data: n_train must be at least the number of classes (got %d)", g.NTrain)
 	case g.NTest < 1:
-		return errf.Errorf("data: n_test must be >= 1 (got %d)", g.NTest)
+		return fmt.Errorf("data: n_test must be >= 1 (got %d)", g.NTest)
 	}
 	return nil
 }
@@ -110,11 +110,11 @@ type HighDim struct {
 func (h HighDim) Validate() error {
 	switch {
 	case h.D < 2:
-		return errf.Errorf("data: d must be >= 2 (got %d)", h.D)
+		return fmt.Errorf("data: d must be >= 2 (got %d)", h.D)
 	case h.NTrain < 2 || h.NTest < 1:
-		return errf.Errorf("data: n_train must be >= 2 and n_test >= 1 (got %d, %d)", h.NTrain, h.NTest)
+		return fmt.Errorf("data: n_train must be >= 2 and n_test >= 1 (got %d, %d)", h.NTrain, h.NTest)
 	case !(h.MuNorm > 0) || !(h.Sigma > 0):
-		return errf.Errorf("data: mu_norm and sigma must be > 0 (got %g, %g)", h.MuNorm, h.Sigma)
+		return fmt.Errorf("data: mu_norm and sigma must be > 0 (got %g, %g)", h.MuNorm, h.Sigma)
 	}
 	return nil
 }

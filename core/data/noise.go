@@ -1,7 +1,7 @@
 package data
 
 import (
-	"github.com/samlab/samlab/core/internal/errf"
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -20,10 +20,10 @@ func FlipCount(n int, rate float64) int { return int(math.Round(rate * float64(n
 // data and the image datasets (native) both use it.
 func FlipLabels(y []int, k int, rate float64, seed uint64) ([]int, []bool, error) {
 	if rate < 0 || rate > 1 || math.IsNaN(rate) {
-		return nil, nil, errf.Errorf("noise rate must be in [0, 1] (got %g)", rate)
+		return nil, nil, fmt.Errorf("noise rate must be in [0, 1] (got %g)", rate)
 	}
 	if k < 2 {
-		return nil, nil, errf.Errorf("noise: need at least 2 classes (got %d)", k)
+		return nil, nil, fmt.Errorf("noise: need at least 2 classes (got %d)", k)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5a11ab))
 	out := append([]int(nil), y...)

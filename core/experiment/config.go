@@ -6,9 +6,10 @@ package experiment
 
 import (
 	"errors"
-	"github.com/samlab/samlab/core/internal/errf"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/model"
@@ -64,7 +65,7 @@ type Config struct {
 // Validate reports every invalid value, one per line (errors.Join).
 func (c *Config) Validate() error {
 	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, errf.Errorf(format, a...)) }
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	switch c.Data.Kind {
 	case "gauss2d":
 		if err := c.gauss().Validate(); err != nil {
@@ -114,7 +115,7 @@ func (c *Config) Validate() error {
 		add("train: %v", err)
 	}
 	if len(c.Methods) == 0 {
-		add("methods: name at least one of %v", optim.Names)
+		add("methods: name at least one of %s", strings.Join(optim.Names, ", "))
 	}
 	for i, m := range c.Methods {
 		if _, err := optim.Canonical(m); err != nil {
@@ -211,7 +212,7 @@ func (c *Config) MakeNet(dim, k int) (*model.Net, error) {
 	case "mlp":
 		return model.New(dim, c.Model.Hidden, out, act, c.Model.Bias), nil
 	}
-	return nil, errf.Errorf("model.kind must be linear, twolayer or mlp (got %q)", c.Model.Kind)
+	return nil, fmt.Errorf("model.kind must be linear, twolayer or mlp (got %q)", c.Model.Kind)
 }
 
 // Setup is everything one seed's runs share: data, network, initial weights.

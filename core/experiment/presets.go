@@ -1,7 +1,7 @@
 package experiment
 
 import (
-	"github.com/samlab/samlab/core/internal/errf"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -100,7 +100,7 @@ func Presets() []string {
 func Preset(name string) (*Config, error) {
 	p, ok := presets[name]
 	if !ok {
-		return nil, errf.Errorf("unknown preset %q (want one of %s)", name, strings.Join(Presets(), ", "))
+		return nil, fmt.Errorf("unknown preset %q (want one of %s)", name, strings.Join(Presets(), ", "))
 	}
 	return p.Clone(), nil
 }

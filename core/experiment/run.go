@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"github.com/samlab/samlab/core/internal/errf"
 	"math"
 	"runtime"
 	"sort"
@@ -10,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/samlab/samlab/core/internal/errf"
 	"github.com/samlab/samlab/core/train"
 )
 

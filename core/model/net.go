@@ -6,14 +6,13 @@
 package model
 
 import (
-	"github.com/samlab/samlab/core/internal/errf"
-	"strconv"
-
-	"gonum.org/v1/gonum/floats"
-
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Activation is a hidden-layer nonlinearity.
@@ -47,7 +46,7 @@ func ParseActivation(s string) (Activation, error) {
 	case "identity", "linear", "none":
 		return Identity, nil
 	}
-	return 0, errf.Errorf("unknown activation %q (want relu, tanh or identity)", s)
+	return 0, fmt.Errorf("unknown activation %q (want relu, tanh or identity)", s)
 }
 
 type layer struct {
@@ -76,7 +75,7 @@ func New(in int, hidden []int, out int, act Activation, bias bool) *Net {
 	off := 0
 	for l := 1; l < len(sizes); l++ {
 		if sizes[l-1] <= 0 || sizes[l] <= 0 {
-			panic(errf.Sprintf("model: layer sizes must be positive, got %v", sizes))
+			panic(fmt.Sprintf("model: layer sizes must be positive, got %v", sizes))
 		}
 		ly := layer{in: sizes[l-1], out: sizes[l], wOff: off, bOff: -1}
 		off += ly.in * ly.out
@@ -118,7 +117,7 @@ func (n *Net) String() string {
 	} else if n.Act == Identity {
 		kind = "deep-linear"
 	}
-	return errf.Sprintf("%s %s %s bias=%v", kind, strings.Join(s, "-"), n.Act, n.Bias)
+	return fmt.Sprintf("%s %s %s bias=%v", kind, strings.Join(s, "-"), n.Act, n.Bias)
 }
 
 // LastWeights returns the last layer's weight matrix (Out x last width,

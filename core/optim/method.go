@@ -1,7 +1,7 @@
 package optim
 
 import (
-	"github.com/samlab/samlab/core/internal/errf"
+	"fmt"
 	"strings"
 )
 
@@ -45,7 +45,7 @@ func Canonical(s string) (string, error) {
 			return m, nil
 		}
 	}
-	return "", errf.Errorf("unknown method %q (want one of %s)", s, strings.Join(Names, ", "))
+	return "", fmt.Errorf("unknown method %q (want one of %s)", s, strings.Join(Names, ", "))
 }
 
 // New returns the method called name with hyperparameters h.
@@ -55,7 +55,7 @@ func New[V, E any](name string, h Hyper) (Method[V, E], error) {
 		return nil, err
 	}
 	if h.Rho < 0 || h.GammaAct < 0 || h.GammaLast < 0 {
-		return nil, errf.Errorf("method %s: rho, gamma_act and gamma_last must be >= 0 (got %g, %g, %g)", n, h.Rho, h.GammaAct, h.GammaLast)
+		return nil, fmt.Errorf("method %s: rho, gamma_act and gamma_last must be >= 0 (got %g, %g, %g)", n, h.Rho, h.GammaAct, h.GammaLast)
 	}
 	switch n {
 	case "sgd":

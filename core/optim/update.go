@@ -1,6 +1,6 @@
 package optim
 
-import "github.com/samlab/samlab/core/internal/errf"
+import "fmt"
 
 // Update is the base step every method shares: heavy-ball momentum and
 // L2 weight decay added to the gradient (torch.optim.SGD style):
@@ -19,11 +19,11 @@ type Update[V any] struct {
 func (u *Update[V]) Validate() error {
 	switch {
 	case !(u.LR > 0):
-		return errf.Errorf("lr must be > 0 (got %g)", u.LR)
+		return fmt.Errorf("lr must be > 0 (got %g)", u.LR)
 	case u.Momentum < 0 || u.Momentum >= 1:
-		return errf.Errorf("momentum must be in [0, 1) (got %g)", u.Momentum)
+		return fmt.Errorf("momentum must be in [0, 1) (got %g)", u.Momentum)
 	case u.WeightDecay < 0:
-		return errf.Errorf("weight_decay must be >= 0 (got %g)", u.WeightDecay)
+		return fmt.Errorf("weight_decay must be >= 0 (got %g)", u.WeightDecay)
 	}
 	return nil
 }

@@ -7,10 +7,11 @@ package train
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/model"
 	"github.com/samlab/samlab/core/optim"
-	"gonum.org/v1/gonum/floats"
 )
 
 // Toy implements optim.Backend[[]float64, *Examples] for a model.Net on a

@@ -1,7 +1,7 @@
 package train
 
 import (
-	"github.com/samlab/samlab/core/internal/errf"
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -59,15 +59,15 @@ func (c Config) Validate() error {
 	}
 	switch {
 	case c.Rho < 0 || math.IsNaN(c.Rho):
-		return errf.Errorf("rho must be >= 0 (got %g)", c.Rho)
+		return fmt.Errorf("rho must be >= 0 (got %g)", c.Rho)
 	case c.GammaAct < 0 || c.GammaLast < 0:
-		return errf.Errorf("gamma_act and gamma_last must be >= 0 (got %g, %g)", c.GammaAct, c.GammaLast)
+		return fmt.Errorf("gamma_act and gamma_last must be >= 0 (got %g, %g)", c.GammaAct, c.GammaLast)
 	case c.Batch < 0:
-		return errf.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch)
+		return fmt.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch)
 	case c.Steps < 0:
-		return errf.Errorf("steps must be >= 0 (got %d)", c.Steps)
+		return fmt.Errorf("steps must be >= 0 (got %d)", c.Steps)
 	case c.RecordEvery < 0:
-		return errf.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery)
+		return fmt.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery)
 	}
 	return nil
 }
@@ -87,7 +87,7 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	return errf.Sprintf("training diverged at step %d (loss %v): lower the learning rate or rho", e.Step, e.Loss)
+	return fmt.Sprintf("training diverged at step %d (loss %v): lower the learning rate or rho", e.Step, e.Loss)
 }
 
 // Trainer trains one network with one method. Drive it with Step (a UI,
@@ -124,20 +124,20 @@ func New(net *model.Net, train, test *data.Dataset, w0 []float64, cfg Config, se
 		return nil, err
 	}
 	if err := train.Validate(); err != nil {
-		return nil, errf.Errorf("train set: %w", err)
+		return nil, fmt.Errorf("train set: %w", err)
 	}
 	if err := test.Validate(); err != nil {
-		return nil, errf.Errorf("test set: %w", err)
+		return nil, fmt.Errorf("test set: %w", err)
 	}
 	if train.D != net.In {
-		return nil, errf.Errorf("model input %d does not match data dimension %d", net.In, train.D)
+		return nil, fmt.Errorf("model input %d does not match data dimension %d", net.In, train.D)
 	}
 	wantOut := train.K
 	if train.K == 2 {
 		wantOut = 1
 	}
 	if net.Out != wantOut && !(train.K == 2 && net.Out == 2) {
-		return nil, errf.Errorf("model has %d outputs for %d classes", net.Out, train.K)
+		return nil, fmt.Errorf("model has %d outputs for %d classes", net.Out, train.K)
 	}
 	opt, err := optim.NewOptimizer[[]float64, *Examples](cfg.Method, cfg.Hyper,
 		optim.Update[[]float64]{LR: cfg.LR, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay})
@@ -153,7 +153,7 @@ func New(net *model.Net, train, test *data.Dataset, w0 []float64, cfg Config, se
 	t.W = t.backend.NewVec()
 	if w0 != nil {
 		if len(w0) != net.NumParams() {
-			return nil, errf.Errorf("initial weights have %d values, model needs %d", len(w0), net.NumParams())
+			return nil, fmt.Errorf("initial weights have %d values, model needs %d", len(w0), net.NumParams())
 		}
 		copy(t.W, w0)
 	} else {
@@ -180,7 +180,7 @@ func (t *Trainer) SetTrain(d *data.Dataset) error {
 		return err
 	}
 	if d.D != t.Train.D || d.K != t.Train.K {
-		return errf.Errorf("new training set has D=%d K=%d, want D=%d K=%d", d.D, d.K, t.Train.D, t.Train.K)
+		return fmt.Errorf("new training set has D=%d K=%d, want D=%d K=%d", d.D, d.K, t.Train.D, t.Train.K)
 	}
 	t.Train = d
 	t.backend.Data = d

@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/samlab/samlab/core/experiment"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/samlab/samlab/core/experiment"
 )
 
 // Load reads a YAML config file. Keys it does not know are errors, so a

@@ -11,10 +11,11 @@ import (
 	"os"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/dataset"
-	"go.yaml.in/yaml/v3"
 )
 
 // Config is one training run. The zero value is not valid; Default gives

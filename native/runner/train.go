@@ -13,11 +13,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/dataset"
 	"github.com/samlab/samlab/native/torchnet"
-	"github.com/schollz/progressbar/v3"
 )
 
 // Options controls a Train call beyond its Config.

@@ -5,9 +5,10 @@ package torchnet
 import (
 	"fmt"
 
-	"github.com/samlab/samlab/core/optim"
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/samlab/samlab/core/optim"
 )
 
 // Backend runs core/optim's methods on a Net: it implements

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samlab/samlab/core/optim"
 	"github.com/sugarme/gotch"
+
+	"github.com/samlab/samlab/core/optim"
 )
 
 func init() { SetThreads(2) }

@@ -8,9 +8,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/samlab/samlab/core/optim"
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/samlab/samlab/core/optim"
 )
 
 // MaxAutoChunk caps the automatic chunk: beyond it a larger chunk saves

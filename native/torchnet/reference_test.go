@@ -6,8 +6,9 @@ import (
 	"math"
 	"testing"
 
-	"github.com/samlab/samlab/core/optim"
 	"github.com/sugarme/gotch"
+
+	"github.com/samlab/samlab/core/optim"
 )
 
 // The example-at-a-time reference the batched per-example passes replace:

@@ -105,8 +105,8 @@ func NewTrace(ctx train.Canceler, c *Config, method string, seed uint64) (*Trace
 	t.Model = TraceModel{Kind: c.Model.Kind, Activation: n.Act.String(), Bias: n.Bias, NumParams: n.NumParams()}
 	t.Model.Sizes = append(append([]int{n.In}, n.Hidden...), n.Out)
 	for l := 0; l < n.NumLayers(); l++ {
-		off := n.LayerOffsets(l)
-		t.Model.Layers = append(t.Model.Layers, TraceLayer{In: off[1], Out: off[0], WeightOffset: off[2], BiasOffset: off[3]})
+		ly := n.Layer(l)
+		t.Model.Layers = append(t.Model.Layers, TraceLayer{In: ly.In, Out: ly.Out, WeightOffset: ly.WeightOffset, BiasOffset: ly.BiasOffset})
 	}
 	_, err = tr.Run(ctx, train.RecorderFunc(func(m train.Metrics) error {
 		t.Steps = append(t.Steps, TraceStep{Step: m.Step, Loss: Num(m.Loss), TestAcc: Num(m.TestAcc), CleanAcc: Num(m.CleanAcc),

@@ -44,7 +44,7 @@ func (n *Net) NewBatch(rows int) *Batch {
 	L := len(n.layers)
 	b := &Batch{a: make([][]float64, L+1), pre: make([][]float64, L+1), d: make([][]float64, L+1), s: make([][]float64, L+1), wt: make([][]float64, L)}
 	for l, ly := range n.layers {
-		b.wt[l] = make([]float64, ly.in*ly.out)
+		b.wt[l] = make([]float64, ly.In*ly.Out)
 	}
 	n.grow(b, rows)
 	return b
@@ -57,13 +57,13 @@ func (n *Net) grow(b *Batch, rows int) {
 	b.cap = max(rows, 1)
 	b.a[0] = make([]float64, b.cap*n.In)
 	for l, ly := range n.layers {
-		b.pre[l+1] = make([]float64, b.cap*ly.out)
-		b.d[l+1] = make([]float64, b.cap*ly.out)
+		b.pre[l+1] = make([]float64, b.cap*ly.Out)
+		b.d[l+1] = make([]float64, b.cap*ly.Out)
 		b.s[l+1] = make([]float64, b.cap)
 		if l+1 == len(n.layers) {
 			b.a[l+1] = b.pre[l+1]
 		} else {
-			b.a[l+1] = make([]float64, b.cap*ly.out)
+			b.a[l+1] = make([]float64, b.cap*ly.Out)
 		}
 	}
 }
@@ -90,7 +90,7 @@ func (n *Net) CopyInputs(b, src *Batch) {
 func (n *Net) CopyForward(b, src *Batch) {
 	n.CopyInputs(b, src)
 	for l, ly := range n.layers {
-		m := src.rows * ly.out
+		m := src.rows * ly.Out
 		copy(b.pre[l+1][:m], src.pre[l+1][:m])
 		if l+1 < len(n.layers) {
 			copy(b.a[l+1][:m], src.a[l+1][:m])
@@ -108,7 +108,7 @@ func (n *Net) Logits(b *Batch, k int) []float64 {
 // (rows x width of the last hidden layer; the inputs for a linear model).
 func (n *Net) HiddenBatch(b *Batch) []float64 {
 	L := len(n.layers)
-	return b.a[L-1][:b.rows*n.layers[L-1].in]
+	return b.a[L-1][:b.rows*n.layers[L-1].In]
 }
 
 // narrow is the output width below which a forward product runs as dot
@@ -125,48 +125,48 @@ func (n *Net) ForwardBatch(b *Batch, w []float64, g *Batch, c []float64) {
 	rows, L := b.rows, len(n.layers)
 	pert := perturbed(g, c)
 	for l, ly := range n.layers {
-		in := b.a[l][:rows*ly.in]
-		pre := b.pre[l+1][:rows*ly.out]
-		W := w[ly.wOff : ly.wOff+ly.in*ly.out]
+		in := b.a[l][:rows*ly.In]
+		pre := b.pre[l+1][:rows*ly.Out]
+		W := w[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
 		beta := 0.0
-		if ly.bOff >= 0 {
-			bias := w[ly.bOff : ly.bOff+ly.out]
+		if ly.BiasOffset >= 0 {
+			bias := w[ly.BiasOffset : ly.BiasOffset+ly.Out]
 			for k := range rows {
-				copy(pre[k*ly.out:(k+1)*ly.out], bias)
+				copy(pre[k*ly.Out:(k+1)*ly.Out], bias)
 			}
 			beta = 1
 		}
-		if ly.out < narrow {
+		if ly.Out < narrow {
 			// Few outputs (a logistic or softmax head): dot products.
-			gemm(blas.NoTrans, blas.Trans, rows, ly.out, ly.in, 1, in, W, beta, pre)
+			gemm(blas.NoTrans, blas.Trans, rows, ly.Out, ly.In, 1, in, W, beta, pre)
 		} else {
 			// Rows of axpys over the transposed weights skip the zero
 			// inputs that ReLU leaves.
 			wt := b.wt[l]
-			for o := range ly.out {
-				for j, v := range W[o*ly.in : (o+1)*ly.in] {
-					wt[j*ly.out+o] = v
+			for o := range ly.Out {
+				for j, v := range W[o*ly.In : (o+1)*ly.In] {
+					wt[j*ly.Out+o] = v
 				}
 			}
-			gemm(blas.NoTrans, blas.NoTrans, rows, ly.out, ly.in, 1, in, wt, beta, pre)
+			gemm(blas.NoTrans, blas.NoTrans, rows, ly.Out, ly.In, 1, in, wt, beta, pre)
 		}
 		if pert {
 			ga, gd, s := g.a[l], g.d[l+1], b.s[l+1]
 			for k := range rows {
-				v := floats.Dot(ga[k*ly.in:(k+1)*ly.in], in[k*ly.in:(k+1)*ly.in])
-				if ly.bOff >= 0 {
+				v := floats.Dot(ga[k*ly.In:(k+1)*ly.In], in[k*ly.In:(k+1)*ly.In])
+				if ly.BiasOffset >= 0 {
 					v++
 				}
 				s[k] = v
 				if ck := c[k] * v; ck != 0 {
-					floats.AddScaled(pre[k*ly.out:(k+1)*ly.out], ck, gd[k*ly.out:(k+1)*ly.out])
+					floats.AddScaled(pre[k*ly.Out:(k+1)*ly.Out], ck, gd[k*ly.Out:(k+1)*ly.Out])
 				}
 			}
 		}
 		if l == L-1 {
 			break
 		}
-		out := b.a[l+1][:rows*ly.out]
+		out := b.a[l+1][:rows*ly.Out]
 		switch n.Act {
 		case ReLU:
 			for j, v := range pre {
@@ -194,33 +194,33 @@ func (n *Net) BackwardBatch(b *Batch, w, dz, dh []float64, g *Batch, c []float64
 	copy(b.d[L][:rows*n.Out], dz[:rows*n.Out])
 	for l := L - 1; l >= 1; l-- {
 		ly := n.layers[l]
-		d := b.d[l+1][:rows*ly.out]
-		db := b.d[l][:rows*ly.in]
-		W := w[ly.wOff : ly.wOff+ly.in*ly.out]
+		d := b.d[l+1][:rows*ly.Out]
+		db := b.d[l][:rows*ly.In]
+		W := w[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
 		beta := 0.0
 		if l == L-1 && dh != nil {
-			copy(db, dh[:rows*ly.in])
+			copy(db, dh[:rows*ly.In])
 			beta = 1
 		}
-		gemm(blas.NoTrans, blas.NoTrans, rows, ly.in, ly.out, 1, d, W, beta, db)
+		gemm(blas.NoTrans, blas.NoTrans, rows, ly.In, ly.Out, 1, d, W, beta, db)
 		if pert {
 			ga, gd := g.a[l], g.d[l+1]
 			for k := range rows {
-				v := c[k] * floats.Dot(gd[k*ly.out:(k+1)*ly.out], d[k*ly.out:(k+1)*ly.out])
+				v := c[k] * floats.Dot(gd[k*ly.Out:(k+1)*ly.Out], d[k*ly.Out:(k+1)*ly.Out])
 				if v != 0 {
-					floats.AddScaled(db[k*ly.in:(k+1)*ly.in], v, ga[k*ly.in:(k+1)*ly.in])
+					floats.AddScaled(db[k*ly.In:(k+1)*ly.In], v, ga[k*ly.In:(k+1)*ly.In])
 				}
 			}
 		}
 		switch n.Act {
 		case ReLU:
-			for j, v := range b.pre[l][:rows*ly.in] {
+			for j, v := range b.pre[l][:rows*ly.In] {
 				if v <= 0 {
 					db[j] = 0
 				}
 			}
 		case Tanh:
-			for j, v := range b.a[l][:rows*ly.in] {
+			for j, v := range b.a[l][:rows*ly.In] {
 				db[j] *= 1 - v*v
 			}
 		}
@@ -233,12 +233,12 @@ func (n *Net) BackwardBatch(b *Batch, w, dz, dh []float64, g *Batch, c []float64
 func (n *Net) AddGradBatch(dst []float64, b *Batch, scale float64) {
 	rows := b.rows
 	for l, ly := range n.layers {
-		d := b.d[l+1][:rows*ly.out]
-		gemm(blas.Trans, blas.NoTrans, ly.out, ly.in, rows, scale, d, b.a[l][:rows*ly.in], 1, dst[ly.wOff:ly.wOff+ly.in*ly.out])
-		if ly.bOff >= 0 {
-			gb := dst[ly.bOff : ly.bOff+ly.out]
+		d := b.d[l+1][:rows*ly.Out]
+		gemm(blas.Trans, blas.NoTrans, ly.Out, ly.In, rows, scale, d, b.a[l][:rows*ly.In], 1, dst[ly.WeightOffset:ly.WeightOffset+ly.In*ly.Out])
+		if ly.BiasOffset >= 0 {
+			gb := dst[ly.BiasOffset : ly.BiasOffset+ly.Out]
 			for k := range rows {
-				floats.AddScaled(gb, scale, d[k*ly.out:(k+1)*ly.out])
+				floats.AddScaled(gb, scale, d[k*ly.Out:(k+1)*ly.Out])
 			}
 		}
 	}
@@ -254,9 +254,9 @@ func (n *Net) GradNorms(dst []float64, b *Batch) {
 	for l, ly := range n.layers {
 		d, a := b.d[l+1], b.a[l]
 		for k := range dst {
-			dk, ak := d[k*ly.out:(k+1)*ly.out], a[k*ly.in:(k+1)*ly.in]
+			dk, ak := d[k*ly.Out:(k+1)*ly.Out], a[k*ly.In:(k+1)*ly.In]
 			aa := floats.Dot(ak, ak)
-			if ly.bOff >= 0 {
+			if ly.BiasOffset >= 0 {
 				aa++
 			}
 			dst[k] += floats.Dot(dk, dk) * aa

@@ -49,11 +49,6 @@ func ParseActivation(s string) (Activation, error) {
 	return 0, fmt.Errorf("unknown activation %q (want relu, tanh or identity)", s)
 }
 
-type layer struct {
-	in, out    int
-	wOff, bOff int // bOff < 0: no bias
-}
-
 // Net is a fully connected network In -> Hidden... -> Out with activation
 // Act after each hidden layer and none after the last. Its parameters live
 // in a flat vector: for each layer the weight matrix (out x in, row-major)
@@ -64,7 +59,7 @@ type Net struct {
 	Act     Activation
 	Bias    bool
 
-	layers  []layer
+	layers  []Layer
 	nparams int
 }
 
@@ -77,11 +72,11 @@ func New(in int, hidden []int, out int, act Activation, bias bool) *Net {
 		if sizes[l-1] <= 0 || sizes[l] <= 0 {
 			panic(fmt.Sprintf("model: layer sizes must be positive, got %v", sizes))
 		}
-		ly := layer{in: sizes[l-1], out: sizes[l], wOff: off, bOff: -1}
-		off += ly.in * ly.out
+		ly := Layer{In: sizes[l-1], Out: sizes[l], WeightOffset: off, BiasOffset: -1}
+		off += ly.In * ly.Out
 		if bias {
-			ly.bOff = off
-			off += ly.out
+			ly.BiasOffset = off
+			off += ly.Out
 		}
 		n.layers = append(n.layers, ly)
 	}
@@ -124,18 +119,18 @@ func (n *Net) String() string {
 // row-major) as a view into w.
 func (n *Net) LastWeights(w []float64) []float64 {
 	ly := n.layers[len(n.layers)-1]
-	return w[ly.wOff : ly.wOff+ly.in*ly.out]
+	return w[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
 }
 
 // LayerWeights returns layer l's weight matrix (out x in) and bias (nil
 // without biases) as views into w.
 func (n *Net) LayerWeights(w []float64, l int) (W, b []float64, out, in int) {
 	ly := n.layers[l]
-	W = w[ly.wOff : ly.wOff+ly.in*ly.out]
-	if ly.bOff >= 0 {
-		b = w[ly.bOff : ly.bOff+ly.out]
+	W = w[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
+	if ly.BiasOffset >= 0 {
+		b = w[ly.BiasOffset : ly.BiasOffset+ly.Out]
 	}
-	return W, b, ly.out, ly.in
+	return W, b, ly.Out, ly.In
 }
 
 // Init fills w with random weights: N(0, gain/fan_in) with gain 2 for ReLU
@@ -150,12 +145,12 @@ func (n *Net) Init(w []float64, rng *rand.Rand, scale float64) {
 		if l == len(n.layers)-1 {
 			g = 1
 		}
-		sd := scale * math.Sqrt(g/float64(ly.in))
-		for j := 0; j < ly.in*ly.out; j++ {
-			w[ly.wOff+j] = sd * rng.NormFloat64()
+		sd := scale * math.Sqrt(g/float64(ly.In))
+		for j := 0; j < ly.In*ly.Out; j++ {
+			w[ly.WeightOffset+j] = sd * rng.NormFloat64()
 		}
-		if ly.bOff >= 0 {
-			clear(w[ly.bOff : ly.bOff+ly.out])
+		if ly.BiasOffset >= 0 {
+			clear(w[ly.BiasOffset : ly.BiasOffset+ly.Out])
 		}
 	}
 }
@@ -173,9 +168,9 @@ func (n *Net) NewWorkspace() *Workspace {
 	L := len(n.layers)
 	ws := &Workspace{a: make([][]float64, L+1), pre: make([][]float64, L+1), delta: make([][]float64, L+1)}
 	for l, ly := range n.layers {
-		ws.a[l+1] = make([]float64, ly.out)
-		ws.pre[l+1] = make([]float64, ly.out)
-		ws.delta[l+1] = make([]float64, ly.out)
+		ws.a[l+1] = make([]float64, ly.Out)
+		ws.pre[l+1] = make([]float64, ly.Out)
+		ws.delta[l+1] = make([]float64, ly.Out)
 	}
 	ws.delta[0] = make([]float64, n.In)
 	return ws
@@ -188,12 +183,12 @@ func (n *Net) Forward(ws *Workspace, w, x []float64) []float64 {
 	L := len(n.layers)
 	for l, ly := range n.layers {
 		in, pre := ws.a[l], ws.pre[l+1]
-		W := w[ly.wOff : ly.wOff+ly.in*ly.out]
+		W := w[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
 		for o := range pre {
-			row := W[o*ly.in : (o+1)*ly.in]
+			row := W[o*ly.In : (o+1)*ly.In]
 			s := 0.0
-			if ly.bOff >= 0 {
-				s = w[ly.bOff+o]
+			if ly.BiasOffset >= 0 {
+				s = w[ly.BiasOffset+o]
 			}
 			s += dot(row, in)
 			pre[o] = s
@@ -237,15 +232,15 @@ func (n *Net) Backward(ws *Workspace, w, g, dz, dh []float64, scale float64) {
 		ly := n.layers[l]
 		in := ws.a[l]
 		d = ws.delta[l+1]
-		G := g[ly.wOff : ly.wOff+ly.in*ly.out]
+		G := g[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
 		for o, dv := range d {
 			if dv == 0 {
 				continue
 			}
-			axpy(G[o*ly.in:(o+1)*ly.in], dv, in)
+			axpy(G[o*ly.In:(o+1)*ly.In], dv, in)
 		}
-		if ly.bOff >= 0 {
-			gb := g[ly.bOff : ly.bOff+ly.out]
+		if ly.BiasOffset >= 0 {
+			gb := g[ly.BiasOffset : ly.BiasOffset+ly.Out]
 			for o, dv := range d {
 				gb[o] += dv
 			}
@@ -254,7 +249,7 @@ func (n *Net) Backward(ws *Workspace, w, g, dz, dh []float64, scale float64) {
 			break
 		}
 		// delta of the layer below: W^T d (+ dh), times act'(pre).
-		W := w[ly.wOff : ly.wOff+ly.in*ly.out]
+		W := w[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
 		db := ws.delta[l]
 		clear(db)
 		if l == L-1 && dh != nil {
@@ -266,7 +261,7 @@ func (n *Net) Backward(ws *Workspace, w, g, dz, dh []float64, scale float64) {
 			if dv == 0 {
 				continue
 			}
-			axpy(db, dv, W[o*ly.in:(o+1)*ly.in])
+			axpy(db, dv, W[o*ly.In:(o+1)*ly.In])
 		}
 		n.actGrad(l, ws, db)
 	}
@@ -285,19 +280,19 @@ func (n *Net) GradNorm(ws *Workspace, w, dz []float64) float64 {
 		d := ws.delta[l+1]
 		dd := floats.Dot(d, d)
 		aa := floats.Dot(ws.a[l], ws.a[l])
-		if ly.bOff >= 0 {
+		if ly.BiasOffset >= 0 {
 			aa++
 		}
 		sq += dd * aa
 		if l == 0 {
 			break
 		}
-		W := w[ly.wOff : ly.wOff+ly.in*ly.out]
+		W := w[ly.WeightOffset : ly.WeightOffset+ly.In*ly.Out]
 		db := ws.delta[l]
 		clear(db)
 		for o, dv := range d {
 			if dv != 0 {
-				axpy(db, dv, W[o*ly.in:(o+1)*ly.in])
+				axpy(db, dv, W[o*ly.In:(o+1)*ly.In])
 			}
 		}
 		n.actGrad(l, ws, db)
@@ -425,9 +420,13 @@ func axpy(dst []float64, a float64, x []float64) {
 	}
 }
 
-// LayerOffsets returns layer l's {out, in, weight offset, bias offset}
-// (bias offset -1 without biases) in the parameter vector.
-func (n *Net) LayerOffsets(l int) [4]int {
-	ly := n.layers[l]
-	return [4]int{ly.out, ly.in, ly.wOff, ly.bOff}
+// Layer describes one weight layer's place in the parameter vector: the
+// weight matrix is Out x In, row-major, at WeightOffset, then (with biases)
+// Out biases at BiasOffset (-1 without biases).
+type Layer struct {
+	In, Out                  int
+	WeightOffset, BiasOffset int
 }
+
+// Layer returns weight layer l's shape and offsets.
+func (n *Net) Layer(l int) Layer { return n.layers[l] }

@@ -108,7 +108,6 @@ type Trainer struct {
 	rng     *rand.Rand
 	order   []int
 	pos     int
-	batch   []int
 	step    int
 	best    float64
 	bestAt  int

@@ -139,3 +139,130 @@ func TestNumAndStatJSONMatchEncodingJSON(t *testing.T) {
 		t.Errorf("%s: %v %+v", b, err, back)
 	}
 }
+
+// Two jobs share a Key exactly when everything that determines the run is
+// the same: a config's name, description, method list, seed count and the
+// rho of other methods do not count.
+func TestJobKey(t *testing.T) {
+	base := func() *Config {
+		c, _ := Preset("linear2d")
+		c.Normalize()
+		return c
+	}
+	cases := []struct {
+		name   string
+		mod    func(c *Config)
+		method string // the other job's method (default 1sam)
+		seed   uint64
+		same   bool
+	}{
+		{"identical", nil, "", 0, true},
+		{"renamed, redescribed, other methods and seeds", func(c *Config) {
+			c.Name, c.Description, c.Methods, c.Seeds, c.FirstSeed = "other", "other", []string{"sgd"}, 2, 5
+		}, "", 0, true},
+		{"another method's rho", func(c *Config) { c.MethodRho["sam"] = 9 }, "", 0, true},
+		{"train.rho overridden by method_rho", func(c *Config) { c.Train.Rho = 9 }, "", 0, true},
+		{"the method's own rho", func(c *Config) { c.MethodRho["1sam"] = 0.25 }, "", 0, false},
+		{"another method", nil, "lsam", 0, false},
+		{"another seed", nil, "", 1, false},
+		{"noise rate", func(c *Config) { c.Data.Noise = 0.2 }, "", 0, false},
+		{"one coordinate of a mean", func(c *Config) { c.Data.Means[1][0] = 1.5 }, "", 0, false},
+		{"a hidden width", func(c *Config) { c.Model.Kind, c.Model.Hidden = "mlp", []int{8} }, "", 0, false},
+		{"bias", func(c *Config) { c.Model.Bias = false }, "", 0, false},
+		{"learning rate", func(c *Config) { c.Train.LR = 0.25 }, "", 0, false},
+		{"gamma_act", func(c *Config) { c.Train.GammaAct = 0.5 }, "", 0, false},
+		{"record interval (another history)", func(c *Config) { c.Train.RecordEvery = 1 }, "", 0, false},
+	}
+	ref := Job{Config: base(), Method: "1sam"}.Key()
+	for _, tc := range cases {
+		c := base()
+		if tc.mod != nil {
+			tc.mod(c)
+		}
+		m := tc.method
+		if m == "" {
+			m = "1sam"
+		}
+		if got := (Job{Config: c, Method: m, Seed: tc.seed}).Key() == ref; got != tc.same {
+			t.Errorf("%s: same key %v, want %v", tc.name, got, tc.same)
+		}
+	}
+}
+
+// RunAll runs a job that several configs share once, hands every config
+// the shared result in Run's order, and agrees with Run.
+func TestRunAllRunsSharedJobsOnce(t *testing.T) {
+	a, _ := Preset("linear2d")
+	a.Name, a.Seeds, a.Train.Steps, a.Methods = "a", 2, 20, []string{"sgd", "1sam"}
+	b := a.Clone()
+	b.Name, b.Methods = "b", []string{"1sam", "sam"} // 1-SAM's two runs are a's
+	c := a.Clone()
+	c.Name, c.Data.Noise, c.Methods = "c", 0.1, []string{"sgd"} // other data: new runs
+	calls, total := 0, 0
+	rs, err := RunAll(context.Background(), 2, func(done, n int, r *Result) { calls, total = calls+1, n }, a, b, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 8 || total != 8 {
+		t.Errorf("%d progress calls, total %d; want 8 distinct runs of 10", calls, total)
+	}
+	if len(rs) != 3 || len(rs[0]) != 4 || len(rs[1]) != 4 || len(rs[2]) != 2 {
+		t.Fatalf("result shape %d configs", len(rs))
+	}
+	for i, want := range []struct {
+		m string
+		s uint64
+	}{{"1sam", 0}, {"1sam", 1}, {"sam", 0}, {"sam", 1}} {
+		if r := rs[1][i]; r.Method != want.m || r.Seed != want.s || r.Err != nil || len(r.History) == 0 {
+			t.Errorf("b's run %d is %s seed %d (err %v), want %s seed %d", i, r.Method, r.Seed, r.Err, want.m, want.s)
+		}
+	}
+	if &rs[0][2].History[0] != &rs[1][0].History[0] {
+		t.Error("the shared 1-SAM run was run twice")
+	}
+	alone, err := Run(context.Background(), a.Clone(), 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range alone {
+		got, want := rs[0][i].History, r.History
+		if len(got) != len(want) || got[len(got)-1] != want[len(want)-1] {
+			t.Errorf("run %d: RunAll and Run disagree", i)
+		}
+	}
+	bad := a.Clone()
+	bad.Name, bad.Seeds = "bad", 0
+	if _, err := RunAll(context.Background(), 1, nil, a, bad); err == nil || !strings.Contains(err.Error(), "config bad") {
+		t.Errorf("invalid config: error %v, want one naming it", err)
+	}
+}
+
+// RunJobs hands each job's observer the trainer, and the observer's
+// recorder sees every recorded step.
+func TestRunJobsObserve(t *testing.T) {
+	c, _ := Preset("linear2d")
+	c.Seeds, c.Train.Steps, c.Methods = 2, 12, []string{"1sam"}
+	c.Normalize()
+	jobs := c.Jobs()
+	seen := make([][]int, len(jobs))
+	for i := range jobs {
+		jobs[i].Observe = func(s *Setup, tr *train.Trainer) train.Recorder {
+			if len(tr.W) != s.Net.NumParams() {
+				t.Errorf("job %d: %d weights for %d parameters", i, len(tr.W), s.Net.NumParams())
+			}
+			return train.RecorderFunc(func(m train.Metrics) error {
+				seen[i] = append(seen[i], m.Step)
+				return nil
+			})
+		}
+	}
+	rs, err := RunJobs(context.Background(), 2, nil, jobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rs {
+		if r.Err != nil || r.Seed != uint64(i) || len(seen[i]) != len(r.History) || seen[i][len(seen[i])-1] != 12 {
+			t.Errorf("job %d: observed steps %v for %d records (err %v)", i, seen[i], len(r.History), r.Err)
+		}
+	}
+}

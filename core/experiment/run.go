@@ -2,14 +2,11 @@ package experiment
 
 import (
 	"math"
-	"runtime"
 	"sort"
 	"strconv"
-	"sync"
 
 	"gonum.org/v1/gonum/floats"
 
-	"github.com/samlab/samlab/core/internal/errf"
 	"github.com/samlab/samlab/core/train"
 )
 
@@ -27,61 +24,16 @@ type Progress func(done, total int, r *Result)
 // Run runs every method on every seed of c, workers at a time (0: GOMAXPROCS),
 // and returns the results ordered by method (Methods order) then seed. A run
 // that fails keeps its error in Result.Err; Run's own error is only for an
-// invalid config or a cancelled context.
+// invalid config or a cancelled context. It is RunAll for one config.
 func Run(ctx train.Canceler, c *Config, workers int, progress Progress) ([]Result, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	c.Normalize()
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+	rs, err := RunAll(ctx, workers, progress, c)
+	if len(rs) == 0 {
+		return nil, err
 	}
-	setups := make([]*Setup, c.Seeds)
-	for s := range setups {
-		st, err := c.Build(c.FirstSeed + uint64(s))
-		if err != nil {
-			return nil, errf.Errorf("seed %d: %w", c.FirstSeed+uint64(s), err)
-		}
-		setups[s] = st
-	}
-	results := make([]Result, len(c.Methods)*c.Seeds)
-	jobs := make(chan int)
-	var mu sync.Mutex
-	done := 0
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				m, s := c.Methods[j/c.Seeds], setups[j%c.Seeds]
-				r := &results[j]
-				r.Method, r.Seed = m, s.Seed
-				tr, err := c.Trainer(s, m)
-				if err == nil {
-					r.History, err = tr.Run(ctx, nil)
-				}
-				if err != nil {
-					r.Err = errf.Errorf("%s seed %d: %w", m, s.Seed, err)
-				}
-				mu.Lock()
-				done++
-				if progress != nil {
-					progress(done, len(results), r)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for j := range results {
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	return results, ctx.Err()
+	return rs[0], err
 }
 
 // Num is a float64 that encodes NaN and Inf as JSON null.

@@ -41,7 +41,7 @@ func runReport(ctx context.Context, args []string) error {
 		if *quiet {
 			log = nil
 		}
-		dirs, err := deepRun(ctx, *deepRunData, *out, log)
+		dirs, _, err := deepRun(ctx, *deepRunData, *out, *quick, log)
 		if err != nil {
 			return err
 		}

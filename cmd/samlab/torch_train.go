@@ -58,6 +58,8 @@ func bindConfig(fs *flag.FlagSet, c *runner.Config) {
 	fs.IntVar(&c.TrainSubset, "train-subset", c.TrainSubset, "use only the first N training examples (0: all)")
 	fs.IntVar(&c.TestSubset, "test-subset", c.TestSubset, "use only the first N test examples (0: all)")
 	fs.IntVar(&c.EvalTrain, "eval-train", c.EvalTrain, "training examples evaluated for train/clean/flipped accuracy (0: all)")
+	fs.IntVar(&c.Holdout, "holdout", c.Holdout, "evaluate on the N training images after -train-subset (true labels) instead of the test set: a validation split (0: the test set)")
+	fs.IntVar(&c.Chunk, "chunk", c.Chunk, "examples per per-example pass of 1sam, lsam, jsam (bounds memory; 0: automatic)")
 	fs.StringVar(&c.Device, "device", c.Device, "device: auto, cpu, cuda")
 	fs.IntVar(&c.Threads, "threads", c.Threads, "LibTorch threads (0: LibTorch's default)")
 	fs.StringVar(&c.Out, "out", c.Out, "output folder")

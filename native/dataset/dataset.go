@@ -41,6 +41,17 @@ func (s *Set) Subset(n int) *Set {
 	return &t
 }
 
+// Slice returns examples lo..hi-1 of s (0 <= lo <= hi <= N), sharing pixel
+// storage with s.
+func (s *Set) Slice(lo, hi int) *Set {
+	t := *s
+	sz := s.ImageSize()
+	t.N = hi - lo
+	t.Pixels = s.Pixels[lo*sz : hi*sz]
+	t.Labels = s.Labels[lo:hi]
+	return &t
+}
+
 // Augment configures training-time augmentation. The zero value does none.
 type Augment struct {
 	// Pad is the zero padding of the random crop (4 for CIFAR10): the image is

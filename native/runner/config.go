@@ -47,6 +47,10 @@ type Config struct {
 	// TrainSubset and TestSubset keep only the first N examples (0: all).
 	TrainSubset int `yaml:"train_subset"`
 	TestSubset  int `yaml:"test_subset"`
+	// Holdout, when > 0, replaces the test set by the Holdout training
+	// images after the training subset (true labels): a validation set for
+	// hyperparameter searches. It needs train_subset > 0.
+	Holdout int `yaml:"holdout,omitempty"`
 	// EvalTrain is how many training examples (the first N) are used for
 	// train, clean and flipped accuracy each epoch (0: all).
 	EvalTrain int `yaml:"eval_train"`
@@ -97,6 +101,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("batch must be > 0 (got %d)", c.Batch)
 	case c.Rho < 0 || c.GammaAct < 0 || c.GammaLast < 0:
 		return fmt.Errorf("rho, gamma_act and gamma_last must be >= 0")
+	case c.Holdout < 0 || c.Holdout > 0 && c.TrainSubset <= 0:
+		return fmt.Errorf("holdout must be >= 0 and needs train_subset > 0 (got holdout %d, train_subset %d)", c.Holdout, c.TrainSubset)
 	case c.Chunk < 0:
 		return fmt.Errorf("chunk must be >= 0, 0 meaning automatic (got %d)", c.Chunk)
 	case c.TrainSubset < 0 || c.TestSubset < 0 || c.EvalTrain < 0:

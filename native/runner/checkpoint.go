@@ -2,9 +2,13 @@ package runner
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"math"
 	"os"
@@ -15,6 +19,8 @@ import (
 // position in the run (Epoch completed epochs, then Step batches of the
 // next), the running loss of the partial epoch, best test accuracy so far.
 type State struct {
+	// Version is the file format: 2 (with a checksum) from SaveCheckpoint;
+	// LoadCheckpoint also reads 1 (see checkpointVersion).
 	Version     int     `json:"version"`
 	Method      string  `json:"method"`
 	Model       string  `json:"model"`
@@ -26,6 +32,10 @@ type State struct {
 	Images      int     `json:"images"`
 	BestTestAcc float64 `json:"best_test_acc"`
 	BestEpoch   int     `json:"best_epoch"`
+	// Chunk is the per-example chunk the run used: how many examples one
+	// per-example pass (1-SAM, L-SAM, J-SAM) took at once; 0 when not
+	// recorded or the method has no per-example pass.
+	Chunk int `json:"chunk,omitempty"`
 	// Lengths of the three float32 blocks that follow the header line:
 	// parameters, momentum buffer (0 before the first step or without
 	// momentum), BatchNorm running statistics.
@@ -34,18 +44,39 @@ type State struct {
 	Buffers  int `json:"buffers"`
 }
 
-// checkpoint file: one JSON line (State), then little-endian float32 blocks.
-// Written to a temporary file and renamed, so a crash never leaves a
-// half-written checkpoint in place of the last good one.
+// The checkpoint file, version 2: one JSON line (State), then the
+// little-endian float32 blocks, then 4 bytes: the CRC-32 (Castagnoli,
+// little-endian) of everything before them. A flipped byte anywhere, a
+// truncated file or trailing bytes are refused as corrupt.
+//
+// Version 1 is the same without the checksum. LoadCheckpoint still reads
+// it, so that runs started before version 2 resume, checking only that the
+// file has the size its header describes: a flipped byte in such a file
+// goes unnoticed (see the NaN stop in Train). SaveCheckpoint always writes
+// version 2.
+//
+// The file is written to a temporary file and renamed, so a crash never
+// leaves a half-written checkpoint in place of the last good one.
+const (
+	checkpointVersion = 2
+	checkpointLegacy  = 1
+	checksumSize      = 4
+	// maxHeader bounds the header line (a State is a few hundred bytes).
+	maxHeader = 1 << 16
+)
 
-// SaveCheckpoint writes st and the float32 blocks to path atomically.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// SaveCheckpoint writes st and the float32 blocks to path atomically, with a
+// checksum (version 2). It sets st's Version and block lengths.
 func SaveCheckpoint(path string, st State, params, momentum, buffers []float32) error {
-	st.Version, st.Params, st.Momentum, st.Buffers = 1, len(params), len(momentum), len(buffers)
+	st.Version, st.Params, st.Momentum, st.Buffers = checkpointVersion, len(params), len(momentum), len(buffers)
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ckpt-*")
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	w := bufio.NewWriter(tmp)
+	sum := crc32.New(castagnoli)
+	w := bufio.NewWriter(io.MultiWriter(tmp, sum))
 	hdr, _ := json.Marshal(st)
 	w.Write(hdr)
 	w.WriteByte('\n')
@@ -57,6 +88,9 @@ func SaveCheckpoint(path string, st State, params, momentum, buffers []float32) 
 		}
 	}
 	err = w.Flush()
+	if err == nil {
+		_, err = tmp.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -73,28 +107,65 @@ func SaveCheckpoint(path string, st State, params, momentum, buffers []float32) 
 	return nil
 }
 
-// LoadCheckpoint reads a checkpoint written by SaveCheckpoint.
+// corrupt returns the error for a checkpoint that cannot be trusted.
+func corrupt(path, format string, a ...any) error {
+	return fmt.Errorf("%s is corrupt (%s): it cannot be resumed; delete it to start over, or restore a copy", path, fmt.Sprintf(format, a...))
+}
+
+// LoadCheckpoint reads a checkpoint written by SaveCheckpoint. A version-2
+// file whose checksum, size or header does not hold is refused with an
+// error saying it is corrupt; a version-1 file (no checksum) is read when
+// its size matches its header.
 func LoadCheckpoint(path string) (st State, params, momentum, buffers []float32, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return st, nil, nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	defer f.Close()
-	r := bufio.NewReader(f)
-	line, err := r.ReadBytes('\n')
+	fi, err := f.Stat()
 	if err != nil {
-		return st, nil, nil, nil, fmt.Errorf("checkpoint %s: no header line: %w", path, err)
+		return st, nil, nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	if err := json.Unmarshal(line, &st); err != nil || st.Version != 1 {
-		return st, nil, nil, nil, fmt.Errorf("checkpoint %s: bad header (not a samlab checkpoint?)", path)
+	r := bufio.NewReader(io.LimitReader(f, fi.Size()))
+	line, err := readHeader(r)
+	if err != nil {
+		return st, nil, nil, nil, corrupt(path, "%v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&st); err != nil || dec.InputOffset() != int64(len(line)-1) {
+		return st, nil, nil, nil, corrupt(path, "unreadable header")
+	}
+	if st.Version != checkpointVersion && st.Version != checkpointLegacy {
+		return st, nil, nil, nil, corrupt(path, "unknown version %d", st.Version)
+	}
+	const maxBlock = 1 << 31
+	for _, n := range []int{st.Params, st.Momentum, st.Buffers} {
+		if n < 0 || n > maxBlock {
+			return st, nil, nil, nil, corrupt(path, "bad block length %d", n)
+		}
+	}
+	want := int64(len(line)) + 4*int64(st.Params+st.Momentum+st.Buffers)
+	if st.Version == checkpointVersion {
+		want += checksumSize
+	}
+	switch {
+	case fi.Size() < want:
+		return st, nil, nil, nil, corrupt(path, "truncated or altered: %d bytes, its header describes %d", fi.Size(), want)
+	case fi.Size() > want:
+		return st, nil, nil, nil, corrupt(path, "trailing data or altered header: %d bytes, its header describes %d", fi.Size(), want)
+	}
+	var sum hash.Hash32
+	src := io.Reader(r)
+	if st.Version == checkpointVersion {
+		sum = crc32.New(castagnoli)
+		sum.Write(line)
+		src = io.TeeReader(r, sum)
 	}
 	read := func(n int) ([]float32, error) {
-		if n < 0 || n > 1<<31 {
-			return nil, fmt.Errorf("checkpoint %s: bad block length %d", path, n)
-		}
 		b := make([]byte, 4*n)
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, fmt.Errorf("checkpoint %s: truncated: %w", path, err)
+		if _, err := io.ReadFull(src, b); err != nil {
+			return nil, err
 		}
 		out := make([]float32, n)
 		for i := range out {
@@ -102,12 +173,41 @@ func LoadCheckpoint(path string) (st State, params, momentum, buffers []float32,
 		}
 		return out, nil
 	}
-	if params, err = read(st.Params); err != nil {
-		return
+	blocks := make([][]float32, 3)
+	for i, n := range []int{st.Params, st.Momentum, st.Buffers} {
+		if blocks[i], err = read(n); err != nil {
+			// The size matched: only a file changing under us gets here.
+			return st, nil, nil, nil, corrupt(path, "truncated while reading: %v", err)
+		}
 	}
-	if momentum, err = read(st.Momentum); err != nil {
-		return
+	if sum != nil {
+		tail := make([]byte, checksumSize)
+		if _, err := io.ReadFull(r, tail); err != nil {
+			return st, nil, nil, nil, corrupt(path, "truncated while reading: %v", err)
+		}
+		if binary.LittleEndian.Uint32(tail) != sum.Sum32() {
+			return st, nil, nil, nil, corrupt(path, "checksum mismatch")
+		}
 	}
-	buffers, err = read(st.Buffers)
-	return
+	return st, blocks[0], blocks[1], blocks[2], nil
+}
+
+// readHeader returns the header line, newline included.
+func readHeader(r *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for len(line) <= maxHeader {
+		chunk, err := r.ReadSlice('\n')
+		line = append(line, chunk...)
+		switch {
+		case err == nil:
+			return line, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			return nil, errors.New("no header line")
+		default:
+			return nil, err
+		}
+	}
+	return nil, errors.New("no header line")
 }

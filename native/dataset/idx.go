@@ -43,7 +43,7 @@ func readMaybeGzip(path string) ([]byte, error) {
 
 // ReadIDX reads an IDX images file and its labels file (gzip or raw) into a
 // Set with C=1. Errors name the file and the problem: missing file, wrong
-// magic number, truncated data, counts that disagree, labels >= k.
+// magic number, truncated data, no images, counts that disagree, labels >= k.
 func ReadIDX(imagesPath, labelsPath string, k int) (*Set, error) {
 	ib, err := readMaybeGzip(imagesPath)
 	if err != nil {
@@ -60,6 +60,9 @@ func ReadIDX(imagesPath, labelsPath string, k int) (*Set, error) {
 	w := int(binary.BigEndian.Uint32(ib[12:]))
 	if h <= 0 || w <= 0 || h > 4096 || w > 4096 {
 		return nil, fmt.Errorf("idx: %s: implausible image size %dx%d", imagesPath, h, w)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("idx: %s: 0 images (an empty set can neither train nor measure accuracy)", imagesPath)
 	}
 	if want := 16 + n*h*w; len(ib) != want {
 		return nil, fmt.Errorf("idx: %s: %d bytes, want %d for %d images of %dx%d (truncated or trailing data)", imagesPath, len(ib), want, n, h, w)
@@ -103,9 +106,11 @@ func findIDX(dir, base string) (string, error) {
 // LoadMNISTDir reads an MNIST-layout folder (train-images-idx3-ubyte,
 // train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
 // each optionally .gz). name is "mnist" or "fashion-mnist" and picks the
-// normalisation constants and class names.
+// normalisation constants and class names. The training and test images
+// must have the same size, or the error names both files and both sizes.
 func LoadMNISTDir(dir, name string) (train, test *Set, err error) {
-	load := func(prefix string) (*Set, error) {
+	var trainImages, testImages string
+	load := func(prefix string, imagesPath *string) (*Set, error) {
 		ip, err := findIDX(dir, prefix+"-images-idx3-ubyte")
 		if err != nil {
 			return nil, err
@@ -118,6 +123,7 @@ func LoadMNISTDir(dir, name string) (train, test *Set, err error) {
 		if err != nil {
 			return nil, err
 		}
+		*imagesPath = ip
 		s.Name = name
 		if name == "fashion-mnist" {
 			s.Mean, s.Std, s.Classes = []float32{0.2860}, []float32{0.3530}, FashionMNISTClasses
@@ -127,11 +133,15 @@ func LoadMNISTDir(dir, name string) (train, test *Set, err error) {
 		}
 		return s, nil
 	}
-	if train, err = load("train"); err != nil {
+	if train, err = load("train", &trainImages); err != nil {
 		return nil, nil, err
 	}
-	if test, err = load("t10k"); err != nil {
+	if test, err = load("t10k", &testImages); err != nil {
 		return nil, nil, err
+	}
+	if train.C != test.C || train.H != test.H || train.W != test.W {
+		return nil, nil, fmt.Errorf("idx: %s has %dx%dx%d images but %s has %dx%dx%d: training and test images must have the same size",
+			trainImages, train.C, train.H, train.W, testImages, test.C, test.H, test.W)
 	}
 	return train, test, nil
 }

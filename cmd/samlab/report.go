@@ -30,11 +30,8 @@ func runReport(ctx context.Context, args []string) error {
 	var deep listFlag
 	fs.Var(&deep, "deep", "deep-network run folder (config.yaml + metrics.csv) or a folder holding them; repeat or separate with commas")
 	deepRunData := fs.String("deep-run", "", "first train the small deep grid on this dataset (fashion-mnist, mnist, cifar10) with the native CLI (LibTorch build), then report it")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *deepRunData != "" {
 		var log io.Writer = os.Stderr

@@ -30,11 +30,8 @@ func init() {
 func runEnv(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("env", flag.ContinueOnError)
 	threads := fs.Int("threads", 0, "set LibTorch's thread count first (0: leave the default)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	lib, runVersion := loadedLibtorch()
 	version := runVersion

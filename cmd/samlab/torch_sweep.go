@@ -7,11 +7,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/samlab/samlab/native/dataset"
 	"github.com/samlab/samlab/native/runner"
 )
 
@@ -30,8 +32,8 @@ func parseFloats(name, s string) ([]float64, error) {
 	var out []float64
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil {
-			return nil, fmt.Errorf("-%s: %q is not a number", name, f)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("-%s: %q is not a finite number", name, f)
 		}
 		out = append(out, v)
 	}
@@ -50,7 +52,7 @@ func runSweep(ctx context.Context, args []string) error {
 	slurm := fs.Bool("slurm", false, "only write the cells and a Slurm job-array script (submit it with sbatch)")
 	var slurmArgs stringList
 	fs.Var(&slurmArgs, "slurm-arg", "extra #SBATCH line, e.g. --gres=gpu:1 (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	base, err := f.resolve()
@@ -67,8 +69,15 @@ func runSweep(ctx context.Context, args []string) error {
 	for s := 0; s < *seeds; s++ {
 		g.Seeds = append(g.Seeds, base.Seed+uint64(s))
 	}
+	if *seeds < 1 || *seeds > runner.MaxCells {
+		return fmt.Errorf("-seeds must be in [1, %d] (got %d)", runner.MaxCells, *seeds)
+	}
 	cells, err := g.Cells(*root)
 	if err != nil {
+		return err
+	}
+	// One cell's data must be there before anything is written or launched.
+	if err := dataset.Check(base.Dataset, base.DataDir); err != nil {
 		return err
 	}
 	exe, err := os.Executable()
@@ -86,8 +95,7 @@ func runSweep(ctx context.Context, args []string) error {
 	fmt.Printf("%d cells in %s, %d at a time (logs: <cell>/train.log)\n", len(cells), *root, *parallel)
 	err = runner.RunLocal(ctx, cells, exe, *parallel, func(s string) { fmt.Println(s) })
 	if errors.Is(err, context.Canceled) {
-		fmt.Println("interrupted: cells saved their state; run the same command again to continue")
-		return nil
+		return interrupted{errors.New("interrupted: cells saved their state; run the same command again to continue")}
 	}
 	if err != nil {
 		return err
@@ -114,7 +122,7 @@ func runCollect(_ context.Context, args []string) error {
 	root := fs.String("root", "runs/sweep", "folder holding run folders (config.yaml + metrics.csv)")
 	csvPath := fs.String("csv", "", "CSV output (default <root>/results.csv)")
 	mdPath := fs.String("md", "", "Markdown output (default <root>/results.md)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *csvPath == "" {

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/dataset"
 	"github.com/samlab/samlab/native/runner"
@@ -89,30 +91,37 @@ func runTrain(ctx context.Context, args []string) error {
 	f := newConfigFlags("train")
 	resume := f.fs.Bool("resume", false, "continue the run in -out from its last.ckpt (with -out's config.yaml unless -config is given)")
 	quiet := f.fs.Bool("quiet", false, "no progress bar")
-	if err := f.fs.Parse(args); err != nil {
+	if err := parseFlags(f.fs, args); err != nil {
 		return err
 	}
-	if f.fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", f.fs.Arg(0))
-	}
 	if *resume && f.cfg == "" {
-		// Continue with the run's own resolved config; flags still override it.
-		if p := filepath.Join(f.c.Out, runner.ConfigFile); fileExists(p) {
+		// Continue with the run's own resolved config; flags still override it
+		// (runner.CheckResume refuses changes that alter the run).
+		p := filepath.Join(f.c.Out, runner.ConfigFile)
+		switch {
+		case fileExists(p):
 			f.cfg = p
+		case fileExists(filepath.Join(f.c.Out, runner.LastFile)):
+			return fmt.Errorf("cannot resume %s: %s is missing, so the run's settings are unknown (pass the run's --config)", f.c.Out, runner.ConfigFile)
 		}
 	}
 	c, err := f.resolve()
 	if err != nil {
 		return err
 	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if err := dataset.Check(c.Dataset, c.DataDir); err != nil {
+		return err
+	}
 	o := runner.Options{Resume: *resume, Log: os.Stdout}
-	if !*quiet {
-		o.Progress = os.Stderr
+	if !*quiet && term.IsTerminal(int(os.Stderr.Fd())) {
+		o.Progress = os.Stderr // a bar only on a terminal: no carriage returns in log files
 	}
 	err = runner.Train(ctx, c, o)
 	if errors.Is(err, runner.ErrInterrupted) {
-		fmt.Fprintln(os.Stderr, "samlab train:", err)
-		return nil
+		return interrupted{err}
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -150,25 +151,32 @@ func splitList(s string) []string {
 
 func runToy(ctx context.Context, args []string) error {
 	f := newToyFlags()
-	if err := f.fs.Parse(args); err != nil {
+	if err := parseFlags(f.fs, args); err != nil {
 		return err
-	}
-	if f.fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", f.fs.Arg(0))
 	}
 	c, err := f.resolve()
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	// Every check before any work: the trace's method and file, the output
+	// folder. Nothing is written until the runs are done.
+	traceMethod := c.Methods[0]
+	if f.trace != "" {
+		if f.traceMethod != "" {
+			if traceMethod, err = optim.Canonical(f.traceMethod); err != nil {
+				return fmt.Errorf("-trace-method: %w", err)
+			}
+		}
+		if err := checkWritable(filepath.Dir(f.trace)); err != nil {
+			return fmt.Errorf("-trace %s: %w", f.trace, err)
+		}
+	}
+	if err := checkWritable(f.out); err != nil {
+		return fmt.Errorf("-out %s: %w", f.out, err)
 	}
 	y, err := configfile.Marshal(c)
 	if err != nil {
 		return err
-	}
-	if err := os.WriteFile(filepath.Join(f.out, "config.yaml"), y, 0o644); err != nil {
-		return fmt.Errorf("write config: %w", err)
 	}
 	total := len(c.Methods) * c.Seeds
 	var bar *progressbar.ProgressBar
@@ -181,8 +189,17 @@ func runToy(ctx context.Context, args []string) error {
 			_ = bar.Add(1)
 		}
 	})
+	if errors.Is(err, context.Canceled) {
+		return interrupted{fmt.Errorf("interrupted: nothing written to %s", f.out)}
+	}
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return fmt.Errorf("create output folder: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(f.out, "config.yaml"), y, 0o644); err != nil {
+		return fmt.Errorf("write config: %w", err)
 	}
 	var runErrs []string
 	for _, r := range results {
@@ -203,17 +220,14 @@ func runToy(ctx context.Context, args []string) error {
 	}
 	printSummary(os.Stdout, c, sum)
 	if f.trace != "" {
-		m := c.Methods[0]
-		if f.traceMethod != "" {
-			if m, err = optim.Canonical(f.traceMethod); err != nil {
-				return fmt.Errorf("-trace-method: %w", err)
-			}
-		}
+		m := traceMethod
 		seed := c.FirstSeed
 		if f.fs.Lookup("trace-seed").Value.String() != "0" || f.traceSeed != 0 {
 			seed = f.traceSeed
 		}
-		if err := writeTrace(ctx, f.trace, c, m, seed); err != nil {
+		if err := writeTrace(ctx, f.trace, c, m, seed); errors.Is(err, context.Canceled) {
+			return interrupted{fmt.Errorf("interrupted: the trace %s was not written", f.trace)}
+		} else if err != nil {
 			return err
 		}
 	}
@@ -271,4 +285,34 @@ func writeTrace(ctx context.Context, path string, c *experiment.Config, method s
 		return fmt.Errorf("write trace: %w", err)
 	}
 	return nil
+}
+
+// checkWritable reports whether files can be created in dir, or, when dir
+// does not exist yet, in the nearest folder above it that does; it creates
+// nothing that stays.
+func checkWritable(dir string) error {
+	d := dir
+	for {
+		st, err := os.Stat(d)
+		if err == nil {
+			if !st.IsDir() {
+				return fmt.Errorf("%s is not a folder", d)
+			}
+			break
+		}
+		if !os.IsNotExist(err) {
+			return err
+		}
+		up := filepath.Dir(d)
+		if up == d {
+			return err
+		}
+		d = up
+	}
+	tmp, err := os.CreateTemp(d, ".samlab-write-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %w", d, errors.Unwrap(err))
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
 }

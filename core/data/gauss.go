@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -21,24 +22,46 @@ type Gauss2D struct {
 	NTest  int `yaml:"n_test" json:"n_test"`
 }
 
-// Validate reports the first invalid field.
+// MaxPoints bounds n_train and n_test of the 2-D toys, and MaxValues the
+// values (points x dimension) of a whole dataset: beyond them a toy run
+// would only exhaust memory.
+const (
+	MaxPoints = 100_000
+	MaxValues = 50_000_000
+)
+
+// Validate reports every invalid field, one per line (errors.Join).
 func (g Gauss2D) Validate() error {
-	switch {
-	case len(g.Means) < 2:
-		return fmt.Errorf("data: need at least 2 class means (got %d)", len(g.Means))
-	case g.MeanClasses != nil && len(g.MeanClasses) != len(g.Means):
-		return fmt.Errorf("data: mean_classes has %d entries for %d means", len(g.MeanClasses), len(g.Means))
-	case g.classes() < 2:
-		return fmt.Errorf("data: mean_classes must name at least 2 classes 0..K-1 (got %v)", g.MeanClasses)
-	case !(g.Spread > 0):
-		return fmt.Errorf("data: spread must be > 0 (got %g)", g.Spread)
-	case g.NTrain < len(g.Means):
-		return fmt.Errorf("data: n_train must be at least the number of classes (got %d)", g.NTrain)
-	case g.NTest < 1:
-		return fmt.Errorf("data: n_test must be >= 1 (got %d)", g.NTest)
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if len(g.Means) < 2 {
+		add("data: need at least 2 class means (got %d)", len(g.Means))
 	}
-	return nil
+	for i, m := range g.Means {
+		if !finite(m[0]) || !finite(m[1]) {
+			add("data: means[%d] must be finite (got %v)", i, m)
+		}
+	}
+	switch {
+	case g.MeanClasses != nil && len(g.MeanClasses) != len(g.Means):
+		add("data: mean_classes has %d entries for %d means", len(g.MeanClasses), len(g.Means))
+	case len(g.Means) >= 2 && g.classes() < 2:
+		add("data: mean_classes must name at least 2 classes 0..K-1 (got %v)", g.MeanClasses)
+	}
+	if !(g.Spread > 0) || math.IsInf(g.Spread, 0) {
+		add("data: spread must be > 0 and finite (got %g)", g.Spread)
+	}
+	if g.NTrain < max(len(g.Means), 2) || g.NTrain > MaxPoints {
+		add("data: n_train must be in [number of classes, %d] (got %d)", MaxPoints, g.NTrain)
+	}
+	if g.NTest < 1 || g.NTest > MaxPoints {
+		add("data: n_test must be in [1, %d] (got %d)", MaxPoints, g.NTest)
+	}
+	return errors.Join(errs...)
 }
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // classes returns the number of classes K (0 if MeanClasses is malformed).
 func (g Gauss2D) classes() int {
@@ -106,17 +129,29 @@ type HighDim struct {
 	Sigma  float64 `yaml:"sigma" json:"sigma"`
 }
 
-// Validate reports the first invalid field.
+// Validate reports every invalid field, one per line (errors.Join).
 func (h HighDim) Validate() error {
-	switch {
-	case h.D < 2:
-		return fmt.Errorf("data: d must be >= 2 (got %d)", h.D)
-	case h.NTrain < 2 || h.NTest < 1:
-		return fmt.Errorf("data: n_train must be >= 2 and n_test >= 1 (got %d, %d)", h.NTrain, h.NTest)
-	case !(h.MuNorm > 0) || !(h.Sigma > 0):
-		return fmt.Errorf("data: mu_norm and sigma must be > 0 (got %g, %g)", h.MuNorm, h.Sigma)
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if h.D < 2 || h.D > MaxValues {
+		add("data: d must be in [2, %d] (got %d)", MaxValues, h.D)
 	}
-	return nil
+	if h.NTrain < 2 || h.NTrain > MaxPoints {
+		add("data: n_train must be in [2, %d] (got %d)", MaxPoints, h.NTrain)
+	}
+	if h.NTest < 1 || h.NTest > MaxPoints {
+		add("data: n_test must be in [1, %d] (got %d)", MaxPoints, h.NTest)
+	}
+	if v := float64(h.NTrain+h.NTest) * float64(h.D); h.D >= 2 && v > MaxValues {
+		add("data: (n_train + n_test) * d = %.3g values, more than the %d a toy run may hold", v, MaxValues)
+	}
+	if !(h.MuNorm > 0) || !finite(h.MuNorm) {
+		add("data: mu_norm must be > 0 and finite (got %g)", h.MuNorm)
+	}
+	if !(h.Sigma > 0) || !finite(h.Sigma) {
+		add("data: sigma must be > 0 and finite (got %g)", h.Sigma)
+	}
+	return errors.Join(errs...)
 }
 
 // Make draws the train and test sets (clean labels) for a seed.

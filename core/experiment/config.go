@@ -7,6 +7,7 @@ package experiment
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -106,8 +107,8 @@ func (c *Config) Validate() error {
 	if _, err := model.ParseActivation(c.Model.Activation); err != nil {
 		add("model.activation: %v", err)
 	}
-	if c.Model.InitScale < 0 {
-		add("model.init_scale must be >= 0 (got %g)", c.Model.InitScale)
+	if !(c.Model.InitScale >= 0) || math.IsInf(c.Model.InitScale, 0) {
+		add("model.init_scale must be >= 0 and finite (got %g)", c.Model.InitScale)
 	}
 	tc := c.Train
 	tc.Method = "sgd"
@@ -117,17 +118,24 @@ func (c *Config) Validate() error {
 	if len(c.Methods) == 0 {
 		add("methods: name at least one of %s", strings.Join(optim.Names, ", "))
 	}
+	seen := map[string]int{}
 	for i, m := range c.Methods {
-		if _, err := optim.Canonical(m); err != nil {
+		n, err := optim.Canonical(m)
+		if err != nil {
 			add("methods[%d]: %v", i, err)
+			continue
 		}
+		if j, dup := seen[n]; dup {
+			add("methods[%d]: %q repeats methods[%d] (%q)", i, m, j, c.Methods[j])
+		}
+		seen[n] = i
 	}
 	for m, r := range c.MethodRho {
 		if _, err := optim.Canonical(m); err != nil {
 			add("method_rho: %v", err)
 		}
-		if r < 0 {
-			add("method_rho[%s] must be >= 0 (got %g)", m, r)
+		if !(r >= 0) || math.IsInf(r, 0) {
+			add("method_rho[%s] must be >= 0 and finite (got %g)", m, r)
 		}
 	}
 	if c.Seeds < 1 || c.Seeds > 1000 {

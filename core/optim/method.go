@@ -2,6 +2,7 @@ package optim
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -24,6 +25,20 @@ type Hyper struct {
 	GammaAct float64 `yaml:"gamma_act" json:"gamma_act"`
 	// GammaLast is Reg-SGD's penalty on the squared last-layer weight norm.
 	GammaLast float64 `yaml:"gamma_last" json:"gamma_last"`
+}
+
+// Validate reports a negative or non-finite rho, gamma_act or gamma_last,
+// naming it.
+func (h Hyper) Validate() error {
+	for _, v := range []struct {
+		name string
+		x    float64
+	}{{"rho", h.Rho}, {"gamma_act", h.GammaAct}, {"gamma_last", h.GammaLast}} {
+		if !(v.x >= 0) || math.IsInf(v.x, 0) {
+			return fmt.Errorf("%s must be >= 0 and finite (got %g)", v.name, v.x)
+		}
+	}
+	return nil
 }
 
 // Names lists the method names accepted by New, in the paper's order.
@@ -54,8 +69,8 @@ func New[V, E any](name string, h Hyper) (Method[V, E], error) {
 	if err != nil {
 		return nil, err
 	}
-	if h.Rho < 0 || h.GammaAct < 0 || h.GammaLast < 0 {
-		return nil, fmt.Errorf("method %s: rho, gamma_act and gamma_last must be >= 0 (got %g, %g, %g)", n, h.Rho, h.GammaAct, h.GammaLast)
+	if err := h.Validate(); err != nil {
+		return nil, fmt.Errorf("method %s: %w", n, err)
 	}
 	switch n {
 	case "sgd":

@@ -1,6 +1,9 @@
 package optim
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Update is the base step every method shares: heavy-ball momentum and
 // L2 weight decay added to the gradient (torch.optim.SGD style):
@@ -18,12 +21,12 @@ type Update[V any] struct {
 // Validate reports an invalid learning rate, momentum or weight decay.
 func (u *Update[V]) Validate() error {
 	switch {
-	case !(u.LR > 0):
-		return fmt.Errorf("lr must be > 0 (got %g)", u.LR)
-	case u.Momentum < 0 || u.Momentum >= 1:
+	case !(u.LR > 0) || math.IsInf(u.LR, 0):
+		return fmt.Errorf("lr must be > 0 and finite (got %g)", u.LR)
+	case !(u.Momentum >= 0 && u.Momentum < 1):
 		return fmt.Errorf("momentum must be in [0, 1) (got %g)", u.Momentum)
-	case u.WeightDecay < 0:
-		return fmt.Errorf("weight_decay must be >= 0 (got %g)", u.WeightDecay)
+	case !(u.WeightDecay >= 0) || math.IsInf(u.WeightDecay, 0):
+		return fmt.Errorf("weight_decay must be >= 0 and finite (got %g)", u.WeightDecay)
 	}
 	return nil
 }

@@ -57,20 +57,22 @@ func (c Config) Validate() error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
+	if err := c.Hyper.Validate(); err != nil {
+		return err
+	}
 	switch {
-	case c.Rho < 0 || math.IsNaN(c.Rho):
-		return fmt.Errorf("rho must be >= 0 (got %g)", c.Rho)
-	case c.GammaAct < 0 || c.GammaLast < 0:
-		return fmt.Errorf("gamma_act and gamma_last must be >= 0 (got %g, %g)", c.GammaAct, c.GammaLast)
 	case c.Batch < 0:
 		return fmt.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch)
-	case c.Steps < 0:
-		return fmt.Errorf("steps must be >= 0 (got %d)", c.Steps)
+	case c.Steps < 0 || c.Steps > MaxSteps:
+		return fmt.Errorf("steps must be in [0, %d] (got %d)", MaxSteps, c.Steps)
 	case c.RecordEvery < 0:
 		return fmt.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery)
 	}
 	return nil
 }
+
+// MaxSteps bounds Config.Steps.
+const MaxSteps = 10_000_000
 
 // Canceler is the part of a context.Context a long run watches: any
 // context.Context is one. Core takes this instead of importing package

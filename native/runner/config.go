@@ -7,8 +7,11 @@ package runner
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -16,6 +19,7 @@ import (
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/dataset"
+	"github.com/samlab/samlab/native/torchnet"
 )
 
 // Config is one training run. The zero value is not valid; Default gives
@@ -78,43 +82,85 @@ func Default() Config {
 
 // Validate normalises names and reports the first invalid setting.
 func (c *Config) Validate() error {
-	m, err := optim.Canonical(c.Method)
-	if err != nil {
-		return err
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if m, err := optim.Canonical(c.Method); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.Method = m
 	}
-	c.Method = m
 	c.Dataset = strings.ToLower(c.Dataset)
-	found := false
-	for _, n := range dataset.Names {
-		found = found || n == c.Dataset
+	if !slices.Contains(dataset.Names, c.Dataset) {
+		add("unknown dataset %q (want one of %s)", c.Dataset, strings.Join(dataset.Names, ", "))
 	}
-	if !found {
-		return fmt.Errorf("unknown dataset %q (want one of %s)", c.Dataset, strings.Join(dataset.Names, ", "))
+	c.Model, c.Norm = strings.ToLower(strings.TrimSpace(c.Model)), strings.ToLower(strings.TrimSpace(c.Norm))
+	if !slices.Contains(torchnet.Archs, c.Model) {
+		add("unknown model %q (want one of %s)", c.Model, strings.Join(torchnet.Archs, ", "))
+	}
+	if s := (torchnet.Spec{Norm: c.Norm}); s.NormName() == "" {
+		add("unknown norm %q (want one of %s)", c.Norm, strings.Join(torchnet.Norms, ", "))
+	}
+	if !(c.Width > 0 && c.Width <= 16) {
+		add("width must be in (0, 16] (got %g)", c.Width)
+	}
+	if !(c.Noise >= 0 && c.Noise <= 1) {
+		add("noise must be in [0, 1] (got %g)", c.Noise)
+	}
+	if c.Epochs <= 0 || c.Epochs > MaxEpochs {
+		add("epochs must be in [1, %d] (got %d)", MaxEpochs, c.Epochs)
+	}
+	if c.Batch <= 0 || c.Batch > MaxBatch {
+		add("batch must be in [1, %d] (got %d)", MaxBatch, c.Batch)
 	}
 	u := optim.Update[struct{}]{LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay}
-	switch {
-	case c.Noise < 0 || c.Noise > 1:
-		return fmt.Errorf("noise must be in [0, 1] (got %g)", c.Noise)
-	case c.Epochs <= 0:
-		return fmt.Errorf("epochs must be > 0 (got %d)", c.Epochs)
-	case c.Batch <= 0:
-		return fmt.Errorf("batch must be > 0 (got %d)", c.Batch)
-	case c.Rho < 0 || c.GammaAct < 0 || c.GammaLast < 0:
-		return fmt.Errorf("rho, gamma_act and gamma_last must be >= 0")
-	case c.Holdout < 0 || c.Holdout > 0 && c.TrainSubset <= 0:
-		return fmt.Errorf("holdout must be >= 0 and needs train_subset > 0 (got holdout %d, train_subset %d)", c.Holdout, c.TrainSubset)
-	case c.Chunk < 0:
-		return fmt.Errorf("chunk must be >= 0, 0 meaning automatic (got %d)", c.Chunk)
-	case c.TrainSubset < 0 || c.TestSubset < 0 || c.EvalTrain < 0:
-		return fmt.Errorf("train_subset, test_subset and eval_train must be >= 0")
-	case c.Out == "":
-		return fmt.Errorf("out folder is empty")
-	}
 	if err := u.Validate(); err != nil {
-		return err
+		errs = append(errs, err)
+	}
+	if err := (optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast}).Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Holdout < 0 || c.Holdout > 0 && c.TrainSubset <= 0 {
+		add("holdout must be >= 0 and needs train_subset > 0 (got holdout %d, train_subset %d)", c.Holdout, c.TrainSubset)
+	}
+	if c.Chunk < 0 {
+		add("chunk must be >= 0, 0 meaning automatic (got %d)", c.Chunk)
+	}
+	for _, v := range []struct {
+		name string
+		n    int
+	}{{"train_subset", c.TrainSubset}, {"test_subset", c.TestSubset}, {"eval_train", c.EvalTrain}, {"threads", c.Threads}} {
+		if v.n < 0 {
+			add("%s must be >= 0 (got %d)", v.name, v.n)
+		}
+	}
+	if err := checkDevice(c.Device); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Out == "" {
+		add("out folder is empty")
 	}
 	c.NoiseConvention = data.NoiseConvention
-	return nil
+	return errors.Join(errs...)
+}
+
+// Bounds of Config values beyond which a run could not be meant.
+const (
+	MaxEpochs = 100_000
+	MaxBatch  = 65_536
+)
+
+// checkDevice reports a device name other than auto, cpu, cuda or cuda:N.
+func checkDevice(d string) error {
+	s := strings.ToLower(strings.TrimSpace(d))
+	if s == "" || s == "auto" || s == "cpu" || s == "cuda" {
+		return nil
+	}
+	if n, ok := strings.CutPrefix(s, "cuda:"); ok {
+		if _, err := strconv.ParseUint(n, 10, 8); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown device %q (want auto, cpu, cuda or cuda:N)", d)
 }
 
 // PerExample reports whether the method computes per-example perturbations

@@ -22,6 +22,10 @@ type Grid struct {
 	Seeds   []uint64
 }
 
+// MaxCells bounds the cells of one sweep (a typo in --seeds should not
+// write thousands of folders).
+const MaxCells = 1000
+
 // CellName names a cell's folder: <method>_noise<noise>_rho<rho>_seed<seed>.
 func CellName(c Config) string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -34,6 +38,10 @@ func CellName(c Config) string {
 func (g Grid) Cells(root string) ([]Config, error) {
 	if len(g.Methods) == 0 || len(g.Noises) == 0 || len(g.Rhos) == 0 || len(g.Seeds) == 0 {
 		return nil, fmt.Errorf("sweep: every grid axis (methods, noises, rhos, seeds) needs at least one value")
+	}
+	if n := len(g.Methods) * len(g.Noises) * len(g.Rhos) * len(g.Seeds); n > MaxCells {
+		return nil, fmt.Errorf("sweep: %d methods x %d noises x %d rhos x %d seeds = %d cells, more than %d: split the sweep",
+			len(g.Methods), len(g.Noises), len(g.Rhos), len(g.Seeds), n, MaxCells)
 	}
 	var out []Config
 	seen := map[string]bool{}
@@ -91,7 +99,7 @@ func WriteSweep(root string, cells []Config, exe string, slurmArgs []string) (st
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "#!/bin/bash\n# samlab sweep: %d cells, one per array task. Submit with: sbatch %s\n", len(cells), filepath.Join(abs, "sweep.sbatch"))
-	fmt.Fprintf(&sb, "#SBATCH --job-name=samlab-sweep\n#SBATCH --array=0-%d\n#SBATCH --output=%s/slurm-%%A_%%a.out\n", len(cells)-1, abs)
+	fmt.Fprintf(&sb, "#SBATCH --job-name=samlab-sweep\n#SBATCH --array=0-%d\n#SBATCH --output=%q\n", len(cells)-1, filepath.Join(abs, "slurm-%A_%a.out"))
 	for _, a := range slurmArgs {
 		fmt.Fprintf(&sb, "#SBATCH %s\n", a)
 	}

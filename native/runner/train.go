@@ -44,15 +44,15 @@ func Train(ctx context.Context, c Config, o Options) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.Out, 0o755); err != nil {
-		return err
-	}
 	lastPath := filepath.Join(c.Out, LastFile)
 	metricsPath := filepath.Join(c.Out, MetricsFile)
 	resuming := false
 	if _, err := os.Stat(lastPath); err == nil {
 		if !o.Resume {
 			return fmt.Errorf("%s already holds a run (%s): use --resume to continue it or choose another --out", c.Out, LastFile)
+		}
+		if err := CheckResume(c); err != nil {
+			return err
 		}
 		resuming = true
 	}
@@ -75,6 +75,9 @@ func Train(ctx context.Context, c Config, o Options) error {
 		return err
 	}
 	threads := torchnet.SetThreads(c.Threads)
+	if c.Threads > threads && o.Log != nil {
+		fmt.Fprintf(o.Log, "note: threads %d capped at the %d CPUs of this machine\n", c.Threads, threads)
+	}
 	spec := torchnet.Spec{Arch: c.Model, Norm: c.Norm, Width: c.Width, InC: train.C, H: train.H, W: train.W, K: train.K}
 	net, err := torchnet.NewNet(spec, dev)
 	if err != nil {
@@ -129,6 +132,17 @@ func Train(ctx context.Context, c Config, o Options) error {
 		if len(rows) > st.Epoch { // metrics written after the checkpoint we resume from
 			rows = rows[:st.Epoch]
 		}
+	}
+	if resuming && st.Epoch >= c.Epochs {
+		if o.Log != nil {
+			fmt.Fprintf(o.Log, "%s: the run already finished its %d epochs (best test accuracy %.2f%% at epoch %d); raise --epochs to continue it\n",
+				c.Out, st.Epoch, 100*st.BestTestAcc, st.BestEpoch)
+		}
+		return nil
+	}
+	// Everything is checked and loaded: only now does the run write.
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
+		return err
 	}
 	if err := WriteConfig(filepath.Join(c.Out, ConfigFile), c); err != nil {
 		return err

@@ -32,17 +32,28 @@ var (
 	Norms = []string{"bn", "ln", "gn", "none"}
 )
 
+// NormName returns the canonical name of s.Norm (bn, ln, gn, none; also
+// accepting batchnorm, layernorm, groupnorm and their short forms), or ""
+// for an unknown one.
+func (s Spec) NormName() string {
+	switch n := strings.ToLower(strings.TrimSpace(s.Norm)); n {
+	case "batchnorm", "batch", "bn":
+		return "bn"
+	case "layernorm", "layer", "ln":
+		return "ln"
+	case "groupnorm", "group", "gn":
+		return "gn"
+	case "none":
+		return "none"
+	}
+	return ""
+}
+
 // Validate normalises names and reports unknown or impossible settings.
 func (s *Spec) Validate() error {
 	s.Arch = strings.ToLower(strings.TrimSpace(s.Arch))
-	s.Norm = strings.ToLower(strings.TrimSpace(s.Norm))
-	switch s.Norm {
-	case "batchnorm", "batch":
-		s.Norm = "bn"
-	case "layernorm", "layer":
-		s.Norm = "ln"
-	case "groupnorm", "group":
-		s.Norm = "gn"
+	if n := s.NormName(); n != "" {
+		s.Norm = n
 	}
 	if s.Width == 0 {
 		s.Width = 1

@@ -12,6 +12,7 @@ import "C"
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"unsafe"
 
@@ -20,9 +21,11 @@ import (
 	"github.com/sugarme/gotch/ts"
 )
 
-// SetThreads sets LibTorch's intra-op thread count (n <= 0 leaves it) and
-// returns the count in effect.
+// SetThreads sets LibTorch's intra-op thread count (n <= 0 leaves it),
+// capped at the number of CPUs (more threads only contend; a very large
+// count makes LibTorch's pool hang), and returns the count in effect.
 func SetThreads(n int) int {
+	n = min(n, runtime.NumCPU())
 	if n > 0 {
 		C.at_set_num_threads(C.int(n))
 	}

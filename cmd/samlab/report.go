@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,12 +34,31 @@ func runReport(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	for _, v := range []struct {
+		name string
+		n    int
+	}{{"seeds", *seeds}, {"sweep-seeds", *sweepSeeds}, {"workers", *workers}} {
+		if v.n < 0 || v.n > 1000 {
+			return fmt.Errorf("-%s must be in [0, 1000], 0 meaning the default (got %d)", v.name, v.n)
+		}
+	}
+	if err := checkWritable(*out); err != nil {
+		return fmt.Errorf("-out %s: %w", *out, err)
+	}
+	if *docs != "" {
+		if err := checkWritable(*docs); err != nil {
+			return fmt.Errorf("-docs %s: %w", *docs, err)
+		}
+	}
 	if *deepRunData != "" {
 		var log io.Writer = os.Stderr
 		if *quiet {
 			log = nil
 		}
 		dirs, _, err := deepRun(ctx, *deepRunData, *out, *quick, log)
+		if errors.Is(err, context.Canceled) {
+			return interrupted{fmt.Errorf("interrupted: finished deep runs are kept; run the same command again to continue")}
+		}
 		if err != nil {
 			return err
 		}
@@ -61,6 +81,9 @@ func runReport(ctx context.Context, args []string) error {
 	}
 	start := time.Now()
 	rep, err := report.Run(ctx, opts)
+	if errors.Is(err, context.Canceled) {
+		return interrupted{fmt.Errorf("interrupted: the report was not written")}
+	}
 	if err != nil {
 		return err
 	}

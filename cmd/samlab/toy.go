@@ -167,7 +167,7 @@ func runToy(ctx context.Context, args []string) error {
 				return fmt.Errorf("-trace-method: %w", err)
 			}
 		}
-		if err := checkWritable(filepath.Dir(f.trace)); err != nil {
+		if err := checkFolder(filepath.Dir(f.trace)); err != nil {
 			return fmt.Errorf("-trace %s: %w", f.trace, err)
 		}
 	}
@@ -285,6 +285,19 @@ func writeTrace(ctx context.Context, path string, c *experiment.Config, method s
 		return fmt.Errorf("write trace: %w", err)
 	}
 	return nil
+}
+
+// checkFolder reports whether dir is an existing folder files can be
+// created in.
+func checkFolder(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("folder %s does not exist", dir)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a folder", dir)
+	}
+	return checkWritable(dir)
 }
 
 // checkWritable reports whether files can be created in dir, or, when dir

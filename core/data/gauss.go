@@ -142,7 +142,7 @@ func (h HighDim) Validate() error {
 	if h.NTest < 1 || h.NTest > MaxPoints {
 		add("data: n_test must be in [1, %d] (got %d)", MaxPoints, h.NTest)
 	}
-	if v := float64(h.NTrain+h.NTest) * float64(h.D); h.D >= 2 && v > MaxValues {
+	if v := float64(h.NTrain+h.NTest) * float64(h.D); len(errs) == 0 && v > MaxValues {
 		add("data: (n_train + n_test) * d = %.3g values, more than the %d a toy run may hold", v, MaxValues)
 	}
 	if !(h.MuNorm > 0) || !finite(h.MuNorm) {

@@ -4,7 +4,6 @@
 package configfile
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 
@@ -30,7 +29,7 @@ func Parse(b []byte, name string) (*experiment.Config, error) {
 		Preset string `yaml:"preset"`
 	}
 	if err := yaml.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("config %s: %w", name, err)
+		return nil, fmt.Errorf("config %s: %s", name, oneLine(err))
 	}
 	c := &experiment.Config{}
 	if head.Preset != "" {
@@ -45,10 +44,8 @@ func Parse(b []byte, name string) (*experiment.Config, error) {
 		*experiment.Config `yaml:",inline"`
 	}
 	wrapped.Config = c
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&wrapped); err != nil {
-		return nil, fmt.Errorf("config %s: %w", name, err)
+	if err := Decode(b, name, &wrapped); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -6,7 +6,6 @@
 package runner
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/native/configfile"
 	"github.com/samlab/samlab/native/dataset"
 	"github.com/samlab/samlab/native/torchnet"
 )
@@ -176,10 +176,8 @@ func LoadConfig(path string, base Config) (Config, error) {
 		return base, fmt.Errorf("config: %w", err)
 	}
 	c := base
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {
-		return base, fmt.Errorf("config %s: %s", path, strings.ReplaceAll(err.Error(), "\n", "; "))
+	if err := configfile.Decode(b, path, &c); err != nil {
+		return base, err
 	}
 	return c, nil
 }

@@ -113,6 +113,12 @@ func Train(ctx context.Context, c Config, o Options) error {
 		if st.Method != c.Method || st.Model != c.Model {
 			return fmt.Errorf("%s was written by %s/%s, config says %s/%s", lastPath, st.Method, st.Model, c.Method, c.Model)
 		}
+		if c.Chunk == 0 && st.Chunk > 0 {
+			// The automatic chunk depends on the memory available; resume
+			// with the one the run used, so that the float sums (and the
+			// trajectory) are the same.
+			b.ChunkSize = st.Chunk
+		}
 		if err := w.Load(p); err != nil {
 			return fmt.Errorf("%s: %w", lastPath, err)
 		}
@@ -166,6 +172,9 @@ func Train(ctx context.Context, c Config, o Options) error {
 	}
 
 	save := func(path string) error {
+		if c.PerExample() {
+			st.Chunk = min(b.Chunk(), c.Batch)
+		}
 		var mom []float32
 		if v, ok := upd.Buffer(); ok {
 			mom = v.Flatten()

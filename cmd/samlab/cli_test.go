@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runMain runs `samlab args...` as a child process (this test binary's
+// TestDataMainChild calls main) in the folder dir and returns its exit
+// status and output.
+func runMain(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	b, _ := json.Marshal(args)
+	exe, err := filepath.Abs(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestDataMainChild$")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "SAMLAB_DATA_ARGS="+string(b))
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	// The child is a test binary: drop its own PASS/ok lines.
+	o := strings.TrimSuffix(strings.TrimSuffix(out.String(), "PASS\n"), "\n")
+	return code, o, errb.String()
+}
+
+// badInput is one case of a command's bad-input table: the command must
+// exit with code, print one line to stderr containing want (naming the key
+// and the value), not panic, and create nothing in its folder.
+type badInput struct {
+	args []string
+	code int
+	want string
+}
+
+func checkBadInputs(t *testing.T, cases []badInput) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			code, _, stderr := runMain(t, dir, tc.args...)
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if code != tc.code || len(lines) != 1 || !strings.Contains(lines[0], tc.want) || strings.Contains(stderr, "goroutine") {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line containing %q", code, stderr, tc.code, tc.want)
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("created %v", ents[0].Name())
+			}
+		})
+	}
+}
+
+// TestBadInputToy: every refusal of samlab toy is one line, before any work.
+func TestBadInputToy(t *testing.T) {
+	if os.Getenv("SAMLAB_DATA_ARGS") != "" {
+		t.Skip("in the child")
+	}
+	empty := filepath.Join(t.TempDir(), "empty.yaml")
+	frac := filepath.Join(t.TempDir(), "frac.yaml")
+	nan := filepath.Join(t.TempDir(), "nan.yaml")
+	huge := filepath.Join(t.TempDir(), "huge.yaml")
+	os.WriteFile(empty, nil, 0o644)
+	os.WriteFile(frac, []byte("preset: demo\ntrain:\n  steps: 20.5\n"), 0o644)
+	os.WriteFile(nan, []byte("preset: demo\ntrain:\n  lr: .nan\n"), 0o644)
+	os.WriteFile(huge, []byte("preset: highdim\ndata:\n  d: 1000000000\n"), 0o644)
+	ro := t.TempDir()
+	os.Chmod(ro, 0o555)
+	t.Cleanup(func() { os.Chmod(ro, 0o755) })
+	cases := []badInput{
+		{[]string{"toy", "--lr", "inf", "--out", "o"}, 1, "lr must be > 0 and finite (got +Inf)"},
+		{[]string{"toy", "--momentum", "NaN", "--out", "o"}, 1, "momentum must be in [0, 1) (got NaN)"},
+		{[]string{"toy", "--rho", "NaN", "--out", "o"}, 1, "rho must be >= 0 and finite (got NaN)"},
+		{[]string{"toy", "--methods", "", "--out", "o"}, 1, "methods: name at least one of sgd, sam, 1sam, lsam, jsam, regsgd"},
+		{[]string{"toy", "--methods", "sgd,sgd", "--out", "o"}, 1, `methods[1]: "sgd" repeats methods[0]`},
+		{[]string{"toy", "--config", empty, "--out", "o"}, 1, "empty.yaml is empty"},
+		{[]string{"toy", "--config", frac, "--out", "o"}, 1, "train.steps: 20.5 is not a whole number"},
+		{[]string{"toy", "--config", nan, "--out", "o"}, 1, "lr must be > 0 and finite (got NaN)"},
+		{[]string{"toy", "--config", huge, "--out", "o"}, 1, "d must be in [2, 50000000] (got 1000000000)"},
+		{[]string{"toy", "--trace", "t.json", "--trace-method", "adam", "--out", "o"}, 1, `-trace-method: unknown method "adam"`},
+		{[]string{"toy", "--trace", "/nonexistent/dir/t.json", "--out", "o"}, 1, "-trace /nonexistent/dir/t.json"},
+		{[]string{"toy", "extra", "--out", "o"}, 2, `unexpected argument "extra"`},
+		{[]string{"toy", "--bogus"}, 2, "flag provided but not defined: -bogus (samlab toy -h lists the flags)"},
+		{[]string{"toy", "--steps", "x"}, 2, `invalid value "x" for flag -steps`},
+	}
+	if os.Geteuid() != 0 { // root writes into a read-only folder anyway
+		cases = append(cases, badInput{[]string{"toy", "--out", filepath.Join(ro, "o")}, 1, "cannot write in " + ro})
+	}
+	checkBadInputs(t, cases)
+}
+
+// TestBadInputReport: samlab report refuses bad values before any run.
+func TestBadInputReport(t *testing.T) {
+	if os.Getenv("SAMLAB_DATA_ARGS") != "" {
+		t.Skip("in the child")
+	}
+	checkBadInputs(t, []badInput{
+		{[]string{"report", "--seeds", "-1", "--out", "r"}, 1, "-seeds must be in [0, 1000], 0 meaning the default (got -1)"},
+		{[]string{"report", "--workers", "-3", "--out", "r"}, 1, "-workers must be in [0, 1000]"},
+		{[]string{"report", "now", "--out", "r"}, 2, `unexpected argument "now"`},
+		{[]string{"report", "--out", "/proc/r"}, 1, "-out /proc/r"},
+	})
+}

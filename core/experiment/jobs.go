@@ -19,7 +19,8 @@ type Job struct {
 	// Observe, if not nil, is called with the run's setup and trainer
 	// before the run trains and returns a recorder for it (nil: none): a
 	// way to measure more than train.Metrics, reading tr.W (and s) each
-	// time the trainer records. It runs on the job's worker goroutine; its
+	// time the trainer records. It may set how often that is
+	// (tr.SetRecordEvery). It runs on the job's worker goroutine; its
 	// recorder's error fails the run.
 	Observe func(s *Setup, tr *train.Trainer) train.Recorder
 }

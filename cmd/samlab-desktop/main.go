@@ -5,6 +5,8 @@
 //	samlab-desktop -methods=sgd,1sam -noise=0.3 -rho=0.05 -seed=7
 //
 // and -screenshot FILE -frames N to save frame N as a PNG and quit.
+// Without a display (DISPLAY and WAYLAND_DISPLAY unset on Linux) it checks
+// its flags, then says so and exits 1; run it under xvfb-run there.
 package main
 
 import (
@@ -13,30 +15,47 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/samlab/samlab/cmd/samlab-desktop/internal/preflight"
 	"github.com/samlab/samlab/wasm/app"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "usage: samlab-desktop [flags]")
-			app.Usage(os.Stderr)
-			os.Exit(0)
-		}
+	err := run(os.Args[1:])
+	var ue usageError
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintln(os.Stderr, "usage: samlab-desktop [flags]")
+		app.Usage(os.Stderr)
+	case errors.As(err, &ue):
+		fmt.Fprintf(os.Stderr, "samlab-desktop: %v; %s\n", err, preflight.Hint)
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "samlab-desktop:", err)
 		os.Exit(1)
 	}
 }
 
-// run parses args and runs the app; invalid experiment values are errors
-// here (a typo on the command line should not silently fall back).
+// usageError is a refused command line.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+// run parses args and runs the app. Arguments are checked strictly
+// (preflight.Check): a typo on the command line is refused rather than
+// shown in the window and ignored, as the page does with its URL query.
 func run(args []string) error {
+	if err := preflight.Check(args); errors.Is(err, flag.ErrHelp) {
+		return err
+	} else if err != nil {
+		return usageError{err}
+	}
 	o, err := app.ParseArgs(args)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	if o.ArgErr != nil {
-		return o.ArgErr
+		return usageError{o.ArgErr}
 	}
 	return app.Run(o)
 }

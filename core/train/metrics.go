@@ -35,14 +35,19 @@ type Metrics struct {
 	// LastNorm is ||W_last||_F; HiddenNorm the mean ||h_i|| over the train set.
 	LastNorm   float64 `json:"last_norm"`
 	HiddenNorm float64 `json:"hidden_norm"`
+	// CleanShare is the share of the last step's update norm that came from
+	// clean examples, sum_clean ||g_i|| / sum_i ||g_i|| (Trainer.Shares; set
+	// by Trainer.Record; at step 0, that of the plain gradient at the
+	// initial weights): how much the clean examples steer the update.
+	CleanShare float64 `json:"clean_share"`
 }
 
 // Columns lists the CSV column names of Metrics, in Values order.
-var Columns = []string{"step", "loss", "test_loss", "test_acc", "train_acc", "clean_acc", "flipped_acc", "best_test_acc", "best_step", "weight_clean", "weight_flipped", "grad_norm_clean", "grad_norm_flipped", "last_norm", "hidden_norm"}
+var Columns = []string{"step", "loss", "test_loss", "test_acc", "train_acc", "clean_acc", "flipped_acc", "best_test_acc", "best_step", "weight_clean", "weight_flipped", "grad_norm_clean", "grad_norm_flipped", "last_norm", "hidden_norm", "clean_share"}
 
 // Values returns the metrics in Columns order.
 func (m Metrics) Values() []float64 {
-	return []float64{float64(m.Step), m.Loss, m.TestLoss, m.TestAcc, m.TrainAcc, m.CleanAcc, m.FlippedAcc, m.BestTestAcc, float64(m.BestStep), m.WeightClean, m.WeightFlipped, m.GradNormClean, m.GradNormFlipped, m.LastNorm, m.HiddenNorm}
+	return []float64{float64(m.Step), m.Loss, m.TestLoss, m.TestAcc, m.TrainAcc, m.CleanAcc, m.FlippedAcc, m.BestTestAcc, float64(m.BestStep), m.WeightClean, m.WeightFlipped, m.GradNormClean, m.GradNormFlipped, m.LastNorm, m.HiddenNorm, m.CleanShare}
 }
 
 // evalRows is how many examples an evaluation pass takes at once.

@@ -47,6 +47,11 @@ func TestStepAllocatesNothing(t *testing.T) {
 			if a := testing.AllocsPerRun(2, func() { tr.Evaluate() }); a != 0 {
 				t.Errorf("%s: Evaluate allocates %v", m, a)
 			}
+			share := make([]float64, tr.Train.N())
+			tr.Shares(share)
+			if a := testing.AllocsPerRun(5, func() { tr.Shares(share) }); a != 0 {
+				t.Errorf("%s: Shares allocates %v", m, a)
+			}
 		}
 	}
 }

@@ -115,6 +115,9 @@ type Trainer struct {
 	bestAt  int
 	// recorded is the step of the last recorded metrics (-1: none).
 	recorded int
+	// last is the batch of the last step; contrib scratch for Shares.
+	last    []int
+	contrib []float64
 	eval     evaluator
 }
 
@@ -227,7 +230,8 @@ func (t *Trainer) nextBatch() []int {
 // weights are no longer finite (the weights are then left as they are), or
 // the Recorder's error.
 func (t *Trainer) Step() error {
-	loss := t.opt.Step(t.backend, t.W, t.nextBatch())
+	t.last = t.nextBatch()
+	loss := t.opt.Step(t.backend, t.W, t.last)
 	t.step++
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || !finite(t.W) {
 		return &DivergedError{Step: t.step, Loss: loss}
@@ -238,10 +242,69 @@ func (t *Trainer) Step() error {
 	return nil
 }
 
+// Shares sets dst[i] (length Train.N()) to example i's share of the last
+// step's update: ||g_i|| / sum_j ||g_j||, where g_i is the example's
+// contribution to the direction the method took (SGD: J_i(w)^T r_i(w);
+// SAM: grad l_i(w + e); 1-SAM: grad l_i(w + e_i); L-SAM: J_i(w)^T
+// r_i(w + e_i); J-SAM: J_i(w + e_i)^T r_i(w); Reg-SGD: the gradient of l_i
+// and its activation penalty). Examples outside the last batch get 0. It
+// reads what the step's last pass left (no extra pass, no allocation once
+// warm) and returns false before the first step.
+func (t *Trainer) Shares(dst []float64) bool {
+	if t.step == 0 || t.last == nil {
+		return false
+	}
+	if len(t.contrib) < len(t.last) {
+		t.contrib = make([]float64, len(t.last))
+	}
+	n := t.backend.Contributions(t.contrib)
+	clear(dst)
+	sum := 0.0
+	for k, i := range t.last[:n] {
+		dst[i] = t.contrib[k]
+		sum += t.contrib[k]
+	}
+	if sum > 0 {
+		for _, i := range t.last[:n] {
+			dst[i] /= sum
+		}
+	}
+	return true
+}
+
+// cleanShare returns the share of the last step's update that comes from
+// clean examples; before the first step, that of the plain gradient at the
+// initial weights (m's per-example gradient norms), the same for every
+// method.
+func (t *Trainer) cleanShare(m Metrics) float64 {
+	if t.step == 0 || t.last == nil {
+		n := float64(t.Train.N())
+		nf := float64(t.Train.NumFlipped())
+		c, f := m.GradNormClean*(n-nf), 0.0
+		if nf > 0 {
+			f = m.GradNormFlipped * nf
+		}
+		return c / (c + f)
+	}
+	if len(t.contrib) < len(t.last) {
+		t.contrib = make([]float64, len(t.last))
+	}
+	n := t.backend.Contributions(t.contrib)
+	clean, sum := 0.0, 0.0
+	for k, i := range t.last[:n] {
+		sum += t.contrib[k]
+		if !t.Train.Flipped[i] {
+			clean += t.contrib[k]
+		}
+	}
+	return clean / sum
+}
+
 // Record measures the current weights (Evaluate) and passes the metrics to
 // the Recorder (if any).
 func (t *Trainer) Record() error {
 	m := t.Evaluate()
+	m.CleanShare = t.cleanShare(m)
 	t.recorded = t.step
 	if t.Recorder != nil {
 		return t.Recorder.Record(m)

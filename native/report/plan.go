@@ -70,13 +70,9 @@ func (p Plan) preset(name string, seeds int) (*experiment.Config, error) {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	c.Seeds, c.FirstSeed = seeds, 0
-	every := c.Train.RecordEvery
-	if every == 0 {
-		every = 10
-	}
 	if p.StepsScale != 1 {
 		steps := int(math.Round(float64(c.Train.Steps) * p.StepsScale))
-		c.Train.Steps = max(steps, 5*every)
+		c.Train.Steps = max(steps, 5*c.Train.Every())
 	}
 	return c, nil
 }
@@ -101,6 +97,20 @@ func (p Plan) mainConfig(name string, noise float64, seeds int, methods ...strin
 	return c, nil
 }
 
-func rhoOf(c *experiment.Config, m string) float64 { return c.RunConfig(m).Rho }
+// pair returns a preset's config at its noise rate (0.3 if it has none)
+// and a clean copy, for methods.
+func (p Plan) pair(preset, name string, methods ...string) (noisy, clean *experiment.Config, err error) {
+	if noisy, err = p.preset(preset, p.Seeds); err != nil {
+		return nil, nil, err
+	}
+	noisy.Name, noisy.Methods = name+"-noisy", methods
+	if noisy.Data.Noise == 0 {
+		noisy.Data.Noise = 0.3
+	}
+	clean = noisy.Clone()
+	clean.Name, clean.Data.Noise = name+"-clean", 0
+	return noisy, clean, nil
+}
 
-func fmtG(x float64) string { return fmt.Sprintf("%g", x) }
+// rhoOf is method m's rho in c.
+func rhoOf(c *experiment.Config, m string) float64 { return c.RunConfig(m).Rho }

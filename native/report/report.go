@@ -8,6 +8,17 @@
 // Verdicts are never tuned: every claim has a rule stated in the report
 // (a margin and a per-seed agreement, see Combine and Greater), and a claim
 // that fails its rule is reported as failing, with its numbers.
+//
+// Each claim is one file, its prose, measurement, figure, table and verdict
+// together: claim1.go ... claim8.go (claim 3's measurement and figure in
+// claim3_measure.go and claim3_figure.go) and deep.go for the native runs
+// (read in deepruns.go, grouped in deepgroups.go). The experiments run
+// through core/experiment (runs.go: RunAll for the shared nonlinear runs of
+// experiments.go, RunJobs with recorders for claims 3 and 4); plan.go sizes
+// them. The helpers are named for what they hold: stats.go (gonum/stat),
+// verdict.go (the rules), tables.go (cells and units), perseed.go (per-run
+// numbers), curves.go, figures.go, grid.go and axes.go (gonum/plot),
+// markdown.go and docs.go (the output).
 package report
 
 import (
@@ -16,8 +27,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/samlab/samlab/core/experiment"
@@ -76,13 +85,6 @@ type Figure struct {
 	Caption string
 }
 
-// Table is a Markdown table.
-type Table struct {
-	Caption string
-	Header  []string
-	Rows    [][]string
-}
-
 // Report is a finished report.
 type Report struct {
 	Options  Options
@@ -114,8 +116,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	rep := &Report{Options: opts, Started: time.Now().UTC(), Machine: Machine()}
 	cpu0, load0 := cpuTime(), loadAvg()
-	r := newRunner(opts.Workers, opts.Log)
-	claims, err := toyClaims(ctx, r, opts.Plan, opts.Out)
+	p := newPool(opts.Workers, opts.Log)
+	claims, err := toyClaims(ctx, p, opts.Plan, opts.Out)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +132,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	for _, c := range rep.Claims {
 		c.Verdict = Combine(c.Tests)
 	}
-	rep.Runs = r.runs
+	rep.Runs = p.runs
 	rep.Duration = time.Since(rep.Started)
 	if c := cpuTime(); c > 0 {
 		rep.CPU = c - cpu0
@@ -145,22 +147,6 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
-}
-
-// Machine describes this computer: CPU model, core count, OS/arch and Go version.
-func Machine() string {
-	cpu := "unknown CPU"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(l, "model name") {
-				if i := strings.Index(l, ":"); i >= 0 {
-					cpu = strings.TrimSpace(l[i+1:])
-				}
-				break
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %d cores, %s/%s, %s", cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 }
 
 // writeConfigs writes every experiment config as YAML under configs/.
@@ -181,44 +167,4 @@ func (rep *Report) writeConfigs() error {
 		}
 	}
 	return nil
-}
-
-// cpuTime returns this process's user + system CPU time from /proc/self/stat
-// (Linux; 0 elsewhere), assuming the usual 100 clock ticks per second.
-func cpuTime() time.Duration {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndex(s, ")")
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	// Fields after the command: state(0) ... utime(11) stime(12).
-	var ut, st int64
-	if _, err := fmt.Sscan(f[11], &ut); err != nil {
-		return 0
-	}
-	if _, err := fmt.Sscan(f[12], &st); err != nil {
-		return 0
-	}
-	return time.Duration(ut+st) * (time.Second / 100)
-}
-
-// loadAvg returns the 1-minute load average from /proc/loadavg ("" elsewhere).
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
 }

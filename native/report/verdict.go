@@ -32,10 +32,6 @@ func (v Verdict) String() string {
 	return "inconclusive"
 }
 
-// MostFraction is the share of seeds that must agree in sign for a paired
-// comparison to count ("most seeds"): at least two thirds.
-const MostFraction = 2.0 / 3.0
-
 // Test is one numeric check behind a verdict. Premise tests gate the claim:
 // if one fails the claim is Inconclusive whatever the other tests say.
 type Test struct {
@@ -76,46 +72,6 @@ func Combine(tests []Test) Verdict {
 	}
 	return Mixed
 }
-
-// Paired holds the per-seed differences a[i]-b[i] of two paired samples.
-type Paired struct {
-	Diff []float64
-}
-
-// NewPaired pairs a and b by index (the same seed), skipping pairs with a NaN.
-// It panics if the lengths differ.
-func NewPaired(a, b []float64) Paired {
-	if len(a) != len(b) {
-		panic(fmt.Sprintf("report: paired samples of different lengths %d and %d", len(a), len(b)))
-	}
-	var p Paired
-	for i := range a {
-		if d := a[i] - b[i]; !math.IsNaN(d) {
-			p.Diff = append(p.Diff, d)
-		}
-	}
-	return p
-}
-
-// Mean returns the mean difference (NaN with no pairs).
-func (p Paired) Mean() float64 { return mean(p.Diff) }
-
-// Std returns the sample standard deviation of the differences (0 with one pair).
-func (p Paired) Std() float64 { return std(p.Diff) }
-
-// Wins returns how many differences are > 0.
-func (p Paired) Wins() int {
-	n := 0
-	for _, d := range p.Diff {
-		if d > 0 {
-			n++
-		}
-	}
-	return n
-}
-
-// most reports whether k of n is at least MostFraction (false for n == 0).
-func most(k, n int) bool { return n > 0 && float64(k) >= MostFraction*float64(n)-1e-9 }
 
 // Greater tests "a exceeds b by more than margin": the mean paired difference
 // a-b must exceed margin and a > b must hold in most seeds (MostFraction).
@@ -166,76 +122,6 @@ func Below(name string, x, bound float64, what string) Test {
 
 // Premise returns t marked as a premise.
 func Premise(t Test) Test { t.Premise = true; return t }
-
-func needMost(n int) string {
-	k := int(math.Ceil(MostFraction*float64(n) - 1e-9))
-	return fmt.Sprintf(">= %d", k)
-}
-
-func pct(a, b float64) string {
-	if b == 0 || math.IsNaN(a/b) {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.0f%%", 100*a/b)
-}
-
-// Unit formats numbers in test details.
-type Unit struct {
-	// Scale multiplies values (100 for accuracies shown in points).
-	Scale float64
-	// Suffix follows values ("pts", "%").
-	Suffix string
-	// Prec is the number of decimals.
-	Prec int
-}
-
-// Points is accuracy in percentage points with one decimal.
-var Points = Unit{Scale: 100, Suffix: " pts", Prec: 1}
-
-// Plain is an unscaled number with three significant decimals.
-var Plain = Unit{Scale: 1, Prec: 3}
-
-// finer returns u with one more decimal, for test details where a value
-// close to its threshold must not round onto it.
-func (u Unit) finer() Unit { u.Prec++; return u }
-
-// Signed formats x with a sign.
-func (u Unit) Signed(x float64) string {
-	return fmt.Sprintf("%+.*f%s", u.Prec, x*u.Scale, u.Suffix)
-}
-
-// Abs formats x without a forced sign.
-func (u Unit) Abs(x float64) string {
-	return fmt.Sprintf("%.*f%s", u.Prec, x*u.Scale, u.Suffix)
-}
-
-func mean(xs []float64) float64 {
-	s, n := 0.0, 0
-	for _, x := range xs {
-		if !math.IsNaN(x) {
-			s += x
-			n++
-		}
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return s / float64(n)
-}
-
-func std(xs []float64) float64 {
-	m, n, v := mean(xs), 0, 0.0
-	for _, x := range xs {
-		if !math.IsNaN(x) {
-			v += (x - m) * (x - m)
-			n++
-		}
-	}
-	if n < 2 {
-		return 0
-	}
-	return math.Sqrt(v / float64(n-1))
-}
 
 // summarize lists test outcomes as one line each for the report.
 func summarize(tests []Test) string {

@@ -1,0 +1,138 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/native/runner"
+)
+
+// deepGroup is the runs of one setting (dataset, model, noise).
+type deepGroup struct {
+	Dataset, Model string
+	Noise          float64
+	// Runs by method key (method, or "method rho" when a method has several rhos).
+	Runs map[string][]*DeepRun
+	Keys []string
+}
+
+func (g *deepGroup) name() string {
+	return fmt.Sprintf("%s, %s, %s noise", g.Dataset, g.Model, pctNoise(g.Noise))
+}
+
+// groupDeep groups runs by setting, sorted by dataset, model and noise,
+// each group's keys in the paper's method order.
+func groupDeep(runs []*DeepRun) []*deepGroup {
+	type gk struct {
+		d, m string
+		n    float64
+	}
+	rhos := map[gk]map[string]map[float64]bool{}
+	for _, r := range runs {
+		k := gk{r.Dataset, r.Model, r.Noise}
+		if rhos[k] == nil {
+			rhos[k] = map[string]map[float64]bool{}
+		}
+		if rhos[k][r.Method] == nil {
+			rhos[k][r.Method] = map[float64]bool{}
+		}
+		rhos[k][r.Method][r.Rho] = true
+	}
+	groups := map[gk]*deepGroup{}
+	var order []gk
+	for _, r := range runs {
+		k := gk{r.Dataset, r.Model, r.Noise}
+		g := groups[k]
+		if g == nil {
+			g = &deepGroup{Dataset: r.Dataset, Model: r.Model, Noise: r.Noise, Runs: map[string][]*DeepRun{}}
+			groups[k] = g
+			order = append(order, k)
+		}
+		key := r.Method
+		if len(rhos[k][r.Method]) > 1 {
+			key = fmt.Sprintf("%s rho %g", r.Method, r.Rho)
+		}
+		if g.Runs[key] == nil {
+			g.Keys = append(g.Keys, key)
+		}
+		g.Runs[key] = append(g.Runs[key], r)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.d != b.d {
+			return a.d < b.d
+		}
+		if a.m != b.m {
+			return a.m < b.m
+		}
+		return a.n < b.n
+	})
+	var out []*deepGroup
+	for _, k := range order {
+		g := groups[k]
+		sort.SliceStable(g.Keys, func(i, j int) bool { return methodRank(g.Keys[i]) < methodRank(g.Keys[j]) })
+		out = append(out, g)
+	}
+	return out
+}
+
+// methodOf is a method key's method.
+func methodOf(key string) string { return strings.SplitN(key, " ", 2)[0] }
+
+// methodRank is a key's method's place in optim.Names (unknown methods last).
+func methodRank(key string) int {
+	if i := slices.Index(optim.Names, methodOf(key)); i >= 0 {
+		return i
+	}
+	return len(optim.Names)
+}
+
+// keyLabel is a method key for display, e.g. "1-SAM rho 0.05".
+func keyLabel(key string) string {
+	parts := strings.SplitN(key, " ", 2)
+	if len(parts) == 2 {
+		return label(parts[0]) + " " + parts[1]
+	}
+	return label(key)
+}
+
+// deepBestBySeed returns best test accuracy keyed by seed.
+func deepBestBySeed(runs []*DeepRun) map[int64]float64 {
+	out := map[int64]float64{}
+	for _, r := range runs {
+		a, _ := r.Best()
+		out[r.Seed] = a
+	}
+	return out
+}
+
+// deepCurve averages f over the runs at each epoch index.
+func deepCurve(runs []*DeepRun, f func(runner.Row) float64) (x, m, sd []float64) {
+	var epochs, vals [][]float64
+	for _, r := range runs {
+		var e, v []float64
+		for _, row := range r.Epochs {
+			e, v = append(e, float64(row.Epoch)), append(v, f(row))
+		}
+		epochs, vals = append(epochs, e), append(vals, v)
+	}
+	return bands(epochs, vals)
+}
+
+// pairSeeds returns the values of a and b at their common seeds, in seed order.
+func pairSeeds(a, b map[int64]float64) (xa, xb []float64) {
+	var seeds []int64
+	for s := range a {
+		if _, ok := b[s]; ok {
+			seeds = append(seeds, s)
+		}
+	}
+	slices.Sort(seeds)
+	for _, s := range seeds {
+		xa, xb = append(xa, a[s]), append(xb, b[s])
+	}
+	return xa, xb
+}

@@ -238,6 +238,18 @@ func (c *Config) Build(seed uint64) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.BuildWith(seed, tr, te)
+}
+
+// BuildWith makes the Setup for a seed on given data (a user's own points):
+// c's network for the data's dimension and classes, initialised from seed.
+func (c *Config) BuildWith(seed uint64, tr, te *data.Dataset) (*Setup, error) {
+	if err := tr.Validate(); err != nil {
+		return nil, fmt.Errorf("train set: %w", err)
+	}
+	if err := te.Validate(); err != nil {
+		return nil, fmt.Errorf("test set: %w", err)
+	}
 	net, err := c.MakeNet(tr.D, tr.K)
 	if err != nil {
 		return nil, err

@@ -118,7 +118,7 @@ type Trainer struct {
 	// last is the batch of the last step; contrib scratch for Shares.
 	last    []int
 	contrib []float64
-	eval     evaluator
+	eval    evaluator
 }
 
 // New returns a trainer starting from weights w0 (copied; nil draws a
@@ -188,6 +188,7 @@ func (t *Trainer) SetTrain(d *data.Dataset) error {
 	}
 	t.Train = d
 	t.backend.Data = d
+	t.last = nil // the last step's shares belong to the old set
 	t.resetOrder()
 	return nil
 }

@@ -11,10 +11,13 @@ import (
 )
 
 // Sample is one point of a panel's curves: accuracies (fractions in [0,1])
-// at a step. Flipped is NaN when no training label is flipped.
+// at a step, and CleanShare, the share of the step's update that came from
+// clean examples (train.Metrics.CleanShare). Flipped is NaN when no
+// training label is flipped.
 type Sample struct {
 	Step                 int
 	Test, Clean, Flipped float64
+	CleanShare           float64
 }
 
 // Panel trains one method. Its fields are read by the UI; change them only
@@ -35,13 +38,15 @@ type Panel struct {
 	Err error
 	// Version changes whenever the weights change.
 	Version uint64
-
+	// Shares holds each training point's share of the panel's last update
+	// (train.Trainer.Shares; all zero before the first step).
+	Shares []float64
 }
 
 // record appends the trainer's metrics to the panel's curve and moves the
 // early-stopping point: the panel's train.Recorder.
 func (p *Panel) record(m train.Metrics) error {
-	s := Sample{Step: m.Step, Test: m.TestAcc, Clean: m.CleanAcc, Flipped: m.FlippedAcc}
+	s := Sample{Step: m.Step, Test: m.TestAcc, Clean: m.CleanAcc, Flipped: m.FlippedAcc, CleanShare: m.CleanShare}
 	p.Curve = append(p.Curve, s)
 	if m.BestStep == m.Step {
 		p.Best = s
@@ -74,6 +79,9 @@ type Lab struct {
 	Panels []*Panel
 	// View is the square window of the plane the panels show.
 	View View
+	// Custom is true when the training points are a user's own
+	// (WithPoints) rather than the preset's.
+	Custom bool
 	// Every is the interval, in steps, of the curve samples (at least 1;
 	// the app raises it with the speed so a frame samples each panel at
 	// most once).
@@ -123,7 +131,7 @@ func (l *Lab) With(q Params) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
-	n := &Lab{P: q, Config: cfg, Setup: l.Setup, Train: l.Train, Added: l.Added, View: l.View, Every: l.Every}
+	n := &Lab{P: q, Config: cfg, Setup: l.Setup, Train: l.Train, Added: l.Added, View: l.View, Every: l.Every, Custom: l.Custom}
 	if err := n.Reset(); err != nil {
 		return nil, err
 	}
@@ -139,7 +147,8 @@ func (l *Lab) Reset() error {
 		if err != nil {
 			return fmt.Errorf("reset %s: %w", m, err)
 		}
-		p := &Panel{Method: m, Label: optim.Labels[m], Rho: Rho(l.Config, m), T: t, Best: Sample{Step: -1}}
+		p := &Panel{Method: m, Label: optim.Labels[m], Rho: Rho(l.Config, m), T: t, Best: Sample{Step: -1},
+			Shares: make([]float64, l.Train.N())}
 		t.Recorder = train.RecorderFunc(p.record)
 		t.SetRecordEvery(l.Every)
 		if err := t.Record(); err != nil { // step 0
@@ -174,6 +183,7 @@ func (l *Lab) Step(n int) {
 				break
 			}
 		}
+		p.T.Shares(p.Shares) // from the last step's own pass: no extra pass
 		p.Version++
 	}
 }
@@ -190,6 +200,7 @@ func (l *Lab) AddPoint(x, y float64, c int) error {
 		if err := p.T.SetTrain(d); err != nil {
 			return fmt.Errorf("add point: %w", err)
 		}
+		p.Shares = append(p.Shares, 0)
 		p.Version++
 	}
 	l.Train = d

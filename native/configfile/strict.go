@@ -13,9 +13,10 @@ import (
 
 // Decode decodes YAML text into v (a pointer to a struct) strictly: a key v
 // does not have is an error, an empty document is an error ("is empty"
-// rather than the decoder's "EOF"), and a number with a fraction for an
+// rather than the decoder's "EOF"), a number with a fraction for an
 // integer field is an error naming the key and the value (the decoder
-// would truncate 20.5 to 20). name is used in errors.
+// would truncate 20.5 to 20), and so is a second document (the decoder
+// reads the first only). name is used in errors.
 func Decode(b []byte, name string, v any) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
@@ -31,6 +32,10 @@ func Decode(b []byte, name string, v any) error {
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("config %s: %s", name, oneLine(err))
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: a second YAML document (after ---, line %d) would be ignored: put the whole config in one document", name, next.Line)
 	}
 	return nil
 }

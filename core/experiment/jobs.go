@@ -1,12 +1,13 @@
 package experiment
 
 import (
+	"context"
+	"fmt"
 	"reflect"
 	"runtime"
 	"strconv"
 	"sync"
 
-	"github.com/samlab/samlab/core/internal/errf"
 	"github.com/samlab/samlab/core/train"
 )
 
@@ -90,13 +91,13 @@ func appendKey(b []byte, v reflect.Value) []byte {
 // per config, the results in Run's order. progress counts the distinct
 // runs. A run that fails keeps its error in Result.Err; RunAll's own error
 // is only for an invalid config or a cancelled context.
-func RunAll(ctx train.Canceler, workers int, progress Progress, cfgs ...*Config) ([][]Result, error) {
+func RunAll(ctx context.Context, workers int, progress Progress, cfgs ...*Config) ([][]Result, error) {
 	var jobs []Job
 	index := map[string]int{}
 	at := make([][]int, len(cfgs)) // at[i][k]: the distinct job of cfgs[i]'s k-th run
 	for i, c := range cfgs {
 		if err := c.Validate(); err != nil {
-			return nil, errf.Errorf("config %s: %w", c.Name, err)
+			return nil, fmt.Errorf("config %s: %w", c.Name, err)
 		}
 		c.Normalize()
 		for _, j := range c.Jobs() {
@@ -124,7 +125,7 @@ func RunAll(ctx train.Canceler, workers int, progress Progress, cfgs ...*Config)
 // built when the first of them starts. A run that fails (its setup or its
 // training) keeps its error in Result.Err; RunJobs' own error is ctx's,
 // when it is cancelled (jobs not started then have no History).
-func RunJobs(ctx train.Canceler, workers int, progress Progress, jobs []Job) ([]Result, error) {
+func RunJobs(ctx context.Context, workers int, progress Progress, jobs []Job) ([]Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -165,7 +166,7 @@ func RunJobs(ctx train.Canceler, workers int, progress Progress, jobs []Job) ([]
 					err = run(ctx, j, sh.s, r)
 				}
 				if err != nil {
-					r.Err = errf.Errorf("%s seed %d: %w", j.Method, j.Seed, err)
+					r.Err = fmt.Errorf("%s seed %d: %w", j.Method, j.Seed, err)
 				}
 				mu.Lock()
 				if sh.left--; sh.left == 0 {
@@ -191,7 +192,7 @@ func RunJobs(ctx train.Canceler, workers int, progress Progress, jobs []Job) ([]
 }
 
 // run trains j on s into r.History.
-func run(ctx train.Canceler, j Job, s *Setup, r *Result) error {
+func run(ctx context.Context, j Job, s *Setup, r *Result) error {
 	tr, err := j.Config.Trainer(s, j.Method)
 	if err != nil {
 		return err

@@ -1,9 +1,10 @@
 package experiment
 
 import (
+	"context"
+	"encoding/json"
 	"math"
 	"sort"
-	"strconv"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -25,7 +26,7 @@ type Progress func(done, total int, r *Result)
 // and returns the results ordered by method (Methods order) then seed. A run
 // that fails keeps its error in Result.Err; Run's own error is only for an
 // invalid config or a cancelled context. It is RunAll for one config.
-func Run(ctx train.Canceler, c *Config, workers int, progress Progress) ([]Result, error) {
+func Run(ctx context.Context, c *Config, workers int, progress Progress) ([]Result, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -39,24 +40,13 @@ func Run(ctx train.Canceler, c *Config, workers int, progress Progress) ([]Resul
 // Num is a float64 that encodes NaN and Inf as JSON null.
 type Num float64
 
-// MarshalJSON writes null for NaN and Inf.
+// MarshalJSON writes null for NaN and Inf, the number otherwise.
 func (n Num) MarshalJSON() ([]byte, error) {
 	f := float64(n)
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
 	}
-	// As encoding/json writes a float64 (which core does not import: on
-	// js/wasm it pulls in syscall/js): plain decimals, exponents only for
-	// very small or large magnitudes, without a zero-padded exponent.
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		b := strconv.AppendFloat(nil, f, 'e', -1, 64)
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-		return b, nil
-	}
-	return strconv.AppendFloat(nil, f, 'f', -1, 64), nil
+	return json.Marshal(f)
 }
 
 // Stat is a mean and a sample standard deviation over seeds.
@@ -68,12 +58,11 @@ type Stat struct {
 
 // MarshalJSON writes mean and std (null when undefined) and n.
 func (s Stat) MarshalJSON() ([]byte, error) {
-	b := []byte(`{"mean":`)
-	m, _ := Num(s.Mean).MarshalJSON()
-	b = append(append(b, m...), `,"std":`...)
-	sd, _ := Num(s.Std).MarshalJSON()
-	b = append(append(b, sd...), `,"n":`...)
-	return append(strconv.AppendInt(b, int64(s.N), 10), '}'), nil
+	return json.Marshal(struct {
+		Mean Num `json:"mean"`
+		Std  Num `json:"std"`
+		N    int `json:"n"`
+	}{Num(s.Mean), Num(s.Std), s.N})
 }
 
 // NewStat summarises xs, skipping NaNs (Std is the sample standard

@@ -1,6 +1,8 @@
 package experiment
 
 import (
+	"context"
+
 	"github.com/samlab/samlab/core/train"
 )
 
@@ -79,7 +81,7 @@ type TraceStep struct {
 }
 
 // NewTrace runs method on seed of c and records the trace.
-func NewTrace(ctx train.Canceler, c *Config, method string, seed uint64) (*Trace, error) {
+func NewTrace(ctx context.Context, c *Config, method string, seed uint64) (*Trace, error) {
 	s, err := c.Build(seed)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -73,14 +74,6 @@ func (c Config) Validate() error {
 
 // MaxSteps bounds Config.Steps.
 const MaxSteps = 10_000_000
-
-// Canceler is the part of a context.Context a long run watches: any
-// context.Context is one. Core takes this instead of importing package
-// context, which on js/wasm pulls in syscall/js.
-type Canceler interface {
-	Done() <-chan struct{}
-	Err() error
-}
 
 // DivergedError reports a run whose loss or weights became NaN or Inf.
 type DivergedError struct {
@@ -326,7 +319,7 @@ func finite(v []float64) bool {
 // it passes them to rec (if not nil) and the Recorder (if any), and returns
 // them all. It stops early on ctx's cancellation (returning ctx.Err()), on
 // divergence, or on a recorder's error.
-func (t *Trainer) Run(ctx Canceler, rec Recorder) ([]Metrics, error) {
+func (t *Trainer) Run(ctx context.Context, rec Recorder) ([]Metrics, error) {
 	var hist []Metrics
 	prev := t.Recorder
 	t.Recorder = RecorderFunc(func(m Metrics) error {

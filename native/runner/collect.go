@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/samlab/samlab/core/optim"
 )
 
 // Result is one run's summary for the merged table.
@@ -79,12 +82,10 @@ func Collect(root string) ([]Result, error) {
 }
 
 func methodOrder(m string) int {
-	for i, n := range []string{"sgd", "sam", "1sam", "lsam", "jsam", "regsgd"} {
-		if n == m {
-			return i
-		}
+	if i := slices.Index(optim.Names, m); i >= 0 {
+		return i
 	}
-	return 99
+	return len(optim.Names)
 }
 
 func (r Result) fields(root string) []string {

@@ -50,7 +50,11 @@ func ReadMetrics(path string) ([]Row, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(recs) == 0 || len(recs[0]) != len(MetricsHeader) || recs[0][0] != "epoch" {
-		return nil, fmt.Errorf("%s: not a samlab metrics.csv (header %v)", path, recs)
+		var got []string
+		if len(recs) > 0 {
+			got = recs[0]
+		}
+		return nil, fmt.Errorf("%s: not a samlab metrics.csv (header %v, want %v)", path, got, MetricsHeader)
 	}
 	var rows []Row
 	for li, r := range recs[1:] {

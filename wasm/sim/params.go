@@ -236,8 +236,11 @@ func PresetOf(args []string) string {
 }
 
 // Query returns the URL query (without "?") that reopens this experiment.
-// Methods and seed are always present; other values only when set.
+// Methods and seed are always present; other values only when set, and
+// width and n also when 0 ("the preset's value") differs from where the
+// preset starts (PresetParams).
 func (p Params) Query() string {
+	start := PresetParams(p.Preset)
 	var kv []string
 	add := func(k, v string) { kv = append(kv, k+"="+url.QueryEscape(v)) }
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
@@ -257,10 +260,10 @@ func (p Params) Query() string {
 	if p.Model != "" {
 		add("model", p.Model)
 	}
-	if p.Width > 0 && p.Model != "linear" {
+	if p.Model != "linear" && (p.Width > 0 || p.Width != start.Width) {
 		add("width", strconv.Itoa(p.Width))
 	}
-	if p.Points > 0 {
+	if p.Points > 0 || p.Points != start.Points {
 		add("n", strconv.Itoa(p.Points))
 	}
 	add("seed", strconv.FormatUint(p.Seed, 10))

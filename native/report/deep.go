@@ -2,94 +2,157 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
-	"strings"
 
-	"github.com/samlab/samlab/core/palette"
+	"github.com/samlab/samlab/native/deep"
 	"github.com/samlab/samlab/native/runner"
 )
 
-// DeepClaimN numbers the deep-network section.
+// DeepClaimN numbers the first deep-network claim; the deep claims are
+// DeepClaimN .. DeepClaimN+4 (deepclaims.go).
 const DeepClaimN = 9
 
-// deepClaim reads the deep runs of the native CLI (deepruns.go), grouped
-// by setting (deepgroups.go), and builds the deep section: SAM variants
-// against SGD in every noisy setting.
-func deepClaim(paths []string, out string) (*Claim, error) {
+// deepRuns is what the deep claims read: the native CLI's run folders
+// grouped by setting, and the hyperparameter search that chose their
+// values, when the folders come from `samlab report --deep-run`.
+type deepRuns struct {
+	runs   []*DeepRun
+	groups []*deepGroup
+	paths  []string
+	choice *deep.Choice
+}
+
+// readDeep reads the run folders (deepruns.go), groups them by setting
+// (deepgroups.go) and finds the search result (native/deep's search.json)
+// in the folder above a run's grid folder, if any.
+func readDeep(paths []string) (*deepRuns, error) {
 	runs, err := FindDeepRuns(paths)
 	if err != nil {
 		return nil, err
 	}
-	groups := groupDeep(runs)
-	c := &Claim{N: DeepClaimN, Title: "best test accuracy and memorisation of the native runs",
-		Statement: "With label noise, SAM and 1-SAM reach a higher best (early-stopping) test accuracy than SGD in deep networks (the paper: +17 points for ResNet18 on CIFAR10 at 30% noise) and fit the flipped examples later.",
-		Setting:   fmt.Sprintf("%d run folders of the native CLI (%s). Best test accuracy is the maximum over epochs; comparisons are paired by seed.", len(runs), strings.Join(paths, ", ")),
-	}
-	t := Table{Header: []string{"setting", "method", "rho", "runs", "best test acc (%)", "best epoch", "final clean train acc (%)", "final flipped train acc (%)", "gain over SGD (pts, wins)"}}
-	var accPanels, memPanels []*panel
-	for _, g := range groups {
-		sgd := deepBestBySeed(g.Runs["sgd"])
-		for _, k := range g.Keys {
-			rs := g.Runs[k]
-			var best, ep, cl, fl, rhos []float64
-			for _, r := range rs {
-				a, e := r.Best()
-				last := r.Epochs[len(r.Epochs)-1]
-				best, ep, cl, fl = append(best, a), append(ep, float64(e)), append(cl, last.CleanAcc), append(fl, last.FlippedAcc)
-				rhos = append(rhos, r.Rho)
-			}
-			gain := "—"
-			if len(sgd) > 0 && methodOf(k) != "sgd" {
-				a, b := pairSeeds(deepBestBySeed(rs), sgd)
-				gain = gainCell(a, b, Points)
-				if g.Noise > 0 && methodOf(k) != "regsgd" {
-					c.Tests = append(c.Tests, Greater(fmt.Sprintf("%s beats SGD (%s)", keyLabel(k), g.name()), a, b, AccMargin, Points))
-				}
-			}
-			t.Rows = append(t.Rows, []string{g.name(), keyLabel(k), fmtG(rhos[0]), fmt.Sprint(len(rs)), statCell(best, Points), statCell(ep, whole),
-				statCell(cl, Points), statCell(fl, Points), gain})
-		}
-		pa := newPlot(g.name(), "epoch", "test accuracy")
-		pm := newPlot(g.name()+": clean (solid) vs flipped (dashed)", "epoch", "train accuracy")
-		for _, k := range g.Keys {
-			col := palette.Method(methodOf(k))
-			x, m, sd := deepCurve(g.Runs[k], func(e runner.Row) float64 { return e.TestAcc })
-			pa.line(trace{Label: keyLabel(k), Color: col, X: x, Y: m, Band: sd})
-			if g.Noise > 0 {
-				x, m, _ := deepCurve(g.Runs[k], func(e runner.Row) float64 { return e.CleanAcc })
-				pm.line(trace{Label: keyLabel(k), Color: col, X: x, Y: m})
-				x, m, _ = deepCurve(g.Runs[k], func(e runner.Row) float64 { return e.FlippedAcc })
-				pm.line(trace{Color: col, Dashed: true, X: x, Y: m})
-			}
-		}
-		pa.Legend.Top = false
-		pm.Legend.Top, pm.Legend.Left = false, false
-		accPanels = append(accPanels, pa)
-		if g.Noise > 0 {
-			memPanels = append(memPanels, pm)
+	d := &deepRuns{runs: runs, groups: groupDeep(runs), paths: paths}
+	for _, r := range runs {
+		if ch, err := deep.ReadChoice(filepath.Dir(filepath.Dir(r.Dir))); err == nil {
+			d.choice = &ch
+			break
 		}
 	}
-	c.Tables = append(c.Tables, t)
-	if err := grid(accPanels).save(filepath.Join(out, "deep_test_accuracy.png")); err != nil {
+	return d, nil
+}
+
+// deepClaims builds the deep section: the tables and figures (attached to
+// the first claim) and the five verdicts.
+func deepClaims(paths []string, out string) ([]*Claim, error) {
+	d, err := readDeep(paths)
+	if err != nil {
 		return nil, err
 	}
-	c.Figures = append(c.Figures, Figure{File: "deep_test_accuracy.png", Caption: "Test accuracy against epochs per method and setting (mean ± 1 std over seeds)."})
-	if len(memPanels) > 0 {
-		if err := grid(memPanels).save(filepath.Join(out, "deep_clean_flipped.png")); err != nil {
-			return nil, err
+	cs := d.claims()
+	first := cs[0]
+	for _, g := range d.groups {
+		first.Tables = append(first.Tables, d.table(g))
+	}
+	if d.choice != nil {
+		first.Tables = append(first.Tables, searchTable(d.choice))
+	}
+	figs, err := d.figures(out)
+	if err != nil {
+		return nil, err
+	}
+	first.Figures = figs
+	for _, c := range cs[1:] {
+		c.Figures = figs[len(figs)-1:]
+	}
+	return cs, nil
+}
+
+// memorizeEpoch is the first epoch from which flipped-train accuracy stays
+// above 50% to the end of the run (NaN when it never does: the run did
+// not memorise).
+func memorizeEpoch(r *DeepRun) float64 {
+	at := math.NaN()
+	for _, e := range r.Epochs {
+		switch {
+		case e.FlippedAcc > 0.5 && math.IsNaN(at):
+			at = float64(e.Epoch)
+		case e.FlippedAcc <= 0.5:
+			at = math.NaN()
 		}
-		c.Figures = append(c.Figures, Figure{File: "deep_clean_flipped.png", Caption: "Train accuracy on the clean subset (solid) and on the flipped subset against its flipped labels (dashed), per method, in the noisy settings."})
 	}
-	if len(c.Tests) == 0 {
-		c.Tests = []Test{Premise(Test{Name: "a noisy setting with an SGD baseline and a SAM variant", Pass: false, Detail: "no such pair of runs among the folders"})}
+	return at
+}
+
+// perRun returns f of the runs of g under key, in seed order.
+func perRun(g *deepGroup, key string, f func(*DeepRun) float64) []float64 {
+	var out []float64
+	for _, r := range g.Runs[key] {
+		out = append(out, f(r))
 	}
-	c.Rule = "Each SAM variant (not Reg-SGD) in each noisy setting must beat SGD by more than 1 pt, paired by seed, in at least two thirds of the common seeds. Holds when all do, does not hold when none does."
-	pass := 0
-	for _, t := range c.Tests {
-		if t.Pass && !t.Premise {
-			pass++
+	return out
+}
+
+func bestOfRun(r *DeepRun) float64 { a, _ := r.Best(); return a }
+func bestEpochOf(r *DeepRun) float64 {
+	_, e := r.Best()
+	return float64(e)
+}
+func last(r *DeepRun) runner.Row { return r.Epochs[len(r.Epochs)-1] }
+
+// table is one setting's results, one row per method (mean ± std over seeds).
+func (d *deepRuns) table(g *deepGroup) Table {
+	t := Table{Caption: "**" + g.name() + "**", Header: []string{"method", "rho / gammas", "runs", "best test acc (%)", "at epoch", "final test acc (%)",
+		"final clean train (%)", "final flipped train (%)", "memorised at epoch", "gain over SGD (pts, wins)"}}
+	sgd := deepBestBySeed(g.Runs["sgd"])
+	for _, k := range g.Keys {
+		rs := g.Runs[k]
+		gain := "—"
+		if len(sgd) > 0 && methodOf(k) != "sgd" {
+			a, b := pairSeeds(deepBestBySeed(rs), sgd)
+			gain = gainCell(a, b, Points)
+		}
+		mem := perRun(g, k, memorizeEpoch)
+		memCell := "never"
+		if n := countFinite(mem); n > 0 {
+			memCell = fmt.Sprintf("%s (%d/%d runs)", statCell(mem, whole), n, len(mem))
+		}
+		t.Rows = append(t.Rows, []string{keyLabel(k), hyperOf(rs[0]), fmt.Sprint(len(rs)),
+			statCell(perRun(g, k, bestOfRun), Points), statCell(perRun(g, k, bestEpochOf), whole),
+			statCell(perRun(g, k, func(r *DeepRun) float64 { return last(r).TestAcc }), Points),
+			statCell(perRun(g, k, func(r *DeepRun) float64 { return last(r).CleanAcc }), Points),
+			statCell(perRun(g, k, func(r *DeepRun) float64 { return last(r).FlippedAcc }), Points),
+			memCell, gain})
+	}
+	return t
+}
+
+func countFinite(xs []float64) int {
+	n := 0
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			n++
 		}
 	}
-	c.Headline = fmt.Sprintf("%d runs in %d settings; %d of %d SAM-vs-SGD comparisons pass", len(runs), len(groups), pass, len(c.Tests))
-	return c, nil
+	return n
+}
+
+// hyperOf shows a run's method hyperparameters.
+func hyperOf(r *DeepRun) string {
+	switch r.Method {
+	case "sgd":
+		return "—"
+	case "regsgd":
+		return fmt.Sprintf("γ %s/%s", fmtG(r.GammaAct), fmtG(r.GammaLast))
+	}
+	return fmtG(r.Rho)
+}
+
+// searchTable lists the held-out search behind the chosen values.
+func searchTable(ch *deep.Choice) Table {
+	t := Table{Caption: fmt.Sprintf("**Hyperparameter search** on the held-out split (training images after the training subset, true labels; never the test set). Chosen: SAM rho %g, 1-SAM/L-SAM/J-SAM rho %g, Reg-SGD γ_act %g, γ_last %g (best held-out accuracy per family; ties go to the first listed).",
+		ch.SAMRho, ch.PerExampleRho, ch.GammaAct, ch.GammaLast), Header: []string{"candidate", "best held-out acc (%)", "at epoch"}}
+	for _, tr := range ch.Trials {
+		t.Rows = append(t.Rows, []string{tr.Name(), fmt.Sprintf("%.2f", 100*tr.BestAcc), fmt.Sprint(tr.BestEpoch)})
+	}
+	return t
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -61,5 +62,90 @@ func TestReadDeepRun(t *testing.T) {
 	}
 	if _, err := FindDeepRuns([]string{t.TempDir()}); err == nil {
 		t.Error("FindDeepRuns of an empty folder: no error")
+	}
+}
+
+// writeRun writes a synthetic native run: 8 epochs, test accuracy peaking
+// at best (epoch 4), flipped-train accuracy crossing 50% at epoch memAt
+// (0: never).
+func writeRun(t *testing.T, dir, method string, noise float64, seed int, best float64, memAt int) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf("method: %s\ndataset: fashion-mnist\nmodel: cnn\nnoise: %g\nrho: 0.01\nseed: %d\ngamma_act: 0.001\ngamma_last: 0.001\n", method, noise, seed)
+	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(cfg), 0o644)
+	var rows []runner.Row
+	top, topEp := 0.0, 0
+	for ep := 1; ep <= 8; ep++ {
+		acc := best - 0.01*math.Abs(float64(ep-4)) + 0.001*float64(seed)
+		if acc > top {
+			top, topEp = acc, ep
+		}
+		fl := 0.2
+		if memAt > 0 && ep >= memAt {
+			fl = 0.6 + 0.04*float64(ep-memAt)
+		}
+		rows = append(rows, runner.Row{Epoch: ep, Loss: 1, TestAcc: acc, TrainAcc: 0.8, CleanAcc: 0.9, FlippedAcc: fl, BestTestAcc: top, BestEpoch: topEp, Seconds: 1, ImagesPerSec: 100})
+	}
+	if err := runner.WriteMetrics(filepath.Join(dir, "metrics.csv"), rows); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The five deep verdicts follow the numbers: constructed runs where every
+// claim holds, and variants that break one claim each.
+func TestDeepClaims(t *testing.T) {
+	type run struct {
+		best  float64
+		memAt int
+	}
+	base := map[string][2]run{ // method -> {40% noise, no noise}
+		"sgd": {{0.70, 3}, {0.88, 0}}, "sam": {{0.76, 5}, {0.885, 0}}, "1sam": {{0.78, 6}, {0.886, 0}},
+		"lsam": {{0.71, 3}, {0.88, 0}}, "jsam": {{0.77, 6}, {0.885, 0}}, "regsgd": {{0.74, 4}, {0.881, 0}},
+	}
+	cases := []struct {
+		name   string
+		change func(m map[string][2]run)
+		want   [5]Verdict
+	}{
+		{"all hold", func(map[string][2]run) {}, [5]Verdict{Holds, Holds, Holds, Holds, Holds}},
+		{"no gain", func(m map[string][2]run) {
+			for _, k := range []string{"sam", "1sam", "jsam", "lsam", "regsgd"} {
+				r := m[k]
+				r[0] = run{0.70, 3}
+				m[k] = r
+			}
+		}, [5]Verdict{DoesNotHold, DoesNotHold, Inconclusive, Inconclusive, DoesNotHold}},
+		{"L-SAM keeps the gain", func(m map[string][2]run) { r := m["lsam"]; r[0].best = 0.78; m["lsam"] = r }, [5]Verdict{Holds, Holds, Mixed, Holds, Holds}},
+		{"SGD never memorises", func(m map[string][2]run) { r := m["sgd"]; r[0].memAt = 0; m["sgd"] = r }, [5]Verdict{Holds, Holds, Holds, Holds, Inconclusive}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := map[string][2]run{}
+			for k, v := range base {
+				m[k] = v
+			}
+			tc.change(m)
+			dir := t.TempDir()
+			for k, v := range m {
+				for s := 0; s < 3; s++ {
+					writeRun(t, filepath.Join(dir, fmt.Sprintf("%s-40-%d", k, s)), k, 0.4, s, v[0].best, v[0].memAt)
+					writeRun(t, filepath.Join(dir, fmt.Sprintf("%s-0-%d", k, s)), k, 0, s, v[1].best, v[1].memAt)
+				}
+			}
+			cs, err := deepClaims([]string{dir}, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 5 || len(cs[0].Tables) != 2 || len(cs[0].Figures) != 2 {
+				t.Fatalf("%d claims, %d tables, %d figures", len(cs), len(cs[0].Tables), len(cs[0].Figures))
+			}
+			for i, c := range cs {
+				if v := Combine(c.Tests); v != tc.want[i] {
+					t.Errorf("D%d %s: %v, want %v:\n%s", i+1, c.Title, v, tc.want[i], summarize(c.Tests))
+				}
+			}
+		})
 	}
 }

@@ -24,8 +24,11 @@ type DeepRun struct {
 	Dir                    string
 	Method, Dataset, Model string
 	Noise, Rho             float64
-	Seed                   int64
-	Epochs                 []runner.Row
+	// GammaAct and GammaLast are Reg-SGD's coefficients (0 when the
+	// config does not name them).
+	GammaAct, GammaLast float64
+	Seed                int64
+	Epochs              []runner.Row
 }
 
 // Best returns the best test accuracy of the run and its epoch: the largest
@@ -82,6 +85,13 @@ func ReadDeepRun(dir string) (*DeepRun, error) {
 	}
 	r.Noise, r.Rho = num("noise"), num("rho")
 	r.Seed = int64(num("seed"))
+	opt := func(k string) float64 {
+		if _, ok := cfg[k]; !ok {
+			return 0
+		}
+		return num(k)
+	}
+	r.GammaAct, r.GammaLast = opt("gamma_act"), opt("gamma_last")
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("deep run %s: %w", dir, errors.Join(errs...))
 	}

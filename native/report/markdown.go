@@ -51,16 +51,17 @@ func (rep *Report) VerdictTable(w io.Writer, link bool) {
 	fmt.Fprintln(w)
 }
 
+// claimNum is a claim's label: 1-8 for the toy claims, D1-D5 for the deep ones.
 func claimNum(c *Claim) string {
-	if c.N == DeepClaimN {
-		return "deep"
+	if c.N >= DeepClaimN {
+		return fmt.Sprintf("D%d", c.N-DeepClaimN+1)
 	}
 	return fmt.Sprint(c.N)
 }
 
 func anchor(c *Claim) string {
-	if c.N == DeepClaimN {
-		return "deep-networks"
+	if c.N >= DeepClaimN {
+		return fmt.Sprintf("deep-%d", c.N-DeepClaimN+1)
 	}
 	return fmt.Sprintf("claim-%d", c.N)
 }
@@ -89,8 +90,8 @@ func (rep *Report) markdown(w io.Writer) {
 }
 
 func (rep *Report) claimSection(w io.Writer, c *Claim) {
-	if c.N == DeepClaimN {
-		fmt.Fprintf(w, "<a id=\"%s\"></a>\n## Deep networks: %s\n\n", anchor(c), c.Title)
+	if c.N >= DeepClaimN {
+		fmt.Fprintf(w, "<a id=\"%s\"></a>\n## Deep claim %s: %s\n\n", anchor(c), claimNum(c), c.Title)
 	} else {
 		fmt.Fprintf(w, "<a id=\"%s\"></a>\n## Claim %d: %s\n\n", anchor(c), c.N, c.Title)
 	}

@@ -54,7 +54,7 @@ type Options struct {
 
 // Claim is one section of the report.
 type Claim struct {
-	// N is the claim's number (1-8, 9 for the deep section).
+	// N is the claim's number (1-8; DeepClaimN.. for the deep claims).
 	N int
 	// Title is a short name; Statement the claim as the paper makes it.
 	Title, Statement string
@@ -123,11 +123,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	rep.Claims = claims
 	if len(opts.Deep) > 0 {
-		c, err := deepClaim(opts.Deep, opts.Out)
+		cs, err := deepClaims(opts.Deep, opts.Out)
 		if err != nil {
 			return nil, err
 		}
-		rep.Claims = append(rep.Claims, c)
+		rep.Claims = append(rep.Claims, cs...)
 	}
 	for _, c := range rep.Claims {
 		c.Verdict = Combine(c.Tests)

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/samlab/samlab/core/palette"
+	"github.com/samlab/samlab/native/runner"
+)
+
+// figures draws test accuracy per setting and, for the noisy settings,
+// flipped-train accuracy (memorisation) per method.
+func (d *deepRuns) figures(out string) ([]Figure, error) {
+	var acc, mem []*panel
+	for _, g := range d.groups {
+		pa := newPlot(g.name(), "epoch", "test accuracy")
+		pm := newPlot(g.name(), "epoch", "flipped-train accuracy (memorisation)")
+		for _, k := range g.Keys {
+			col := palette.Method(methodOf(k))
+			x, m, sd := deepCurve(g.Runs[k], func(e runner.Row) float64 { return e.TestAcc })
+			pa.line(trace{Label: keyLabel(k), Color: col, X: x, Y: m, Band: sd})
+			x, m, sd = deepCurve(g.Runs[k], func(e runner.Row) float64 { return e.FlippedAcc })
+			pm.line(trace{Label: keyLabel(k), Color: col, X: x, Y: m, Band: sd})
+		}
+		pa.Legend.Top = false
+		pm.Legend.Top, pm.Legend.Left = false, true
+		acc = append(acc, pa)
+		if g.Noise > 0 {
+			mem = append(mem, pm)
+		}
+	}
+	figs := []Figure{{File: "deep_test_accuracy.png", Caption: "Deep runs: test accuracy against epochs per method and noise rate (mean ± 1 std over seeds)."}}
+	if err := grid(acc).save(filepath.Join(out, figs[0].File)); err != nil {
+		return nil, err
+	}
+	if len(mem) > 0 {
+		f := Figure{File: "deep_flipped_train.png", Caption: "Deep runs: accuracy on the flipped training examples against their flipped labels (memorisation), per method, in the noisy settings (mean ± 1 std)."}
+		if err := grid(mem).save(filepath.Join(out, f.File)); err != nil {
+			return nil, err
+		}
+		figs = append(figs, f)
+	}
+	return figs, nil
+}
+
+// setting describes the runs in words.
+func (d *deepRuns) setting() string {
+	var names []string
+	for _, g := range d.groups {
+		names = append(names, g.name())
+	}
+	s := fmt.Sprintf("%d run folders of the native CLI (%s) in %d settings: %s. Best test accuracy is the maximum over epochs (early stopping); comparisons are paired by seed.",
+		len(d.runs), strings.Join(d.paths, ", "), len(d.groups), strings.Join(names, "; "))
+	if d.choice != nil {
+		s += " Rho and the Reg-SGD coefficients were chosen on a held-out part of the training set (table below)."
+	}
+	return s
+}

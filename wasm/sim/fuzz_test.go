@@ -9,7 +9,7 @@ import (
 
 // pageArgs turns a URL query into the program arguments the way the page
 // does (assets/index.html): new URLSearchParams(location.search), each
-// pair as -key=value, or -key for an empty value. It follows the WHATWG
+// pair as -key=value, -key=true for an empty value. It follows the WHATWG
 // urlencoded parser: split on &, skip empty pieces, split at the first =,
 // + is a space, valid %XX escapes are decoded (others kept as written) and
 // invalid UTF-8 becomes U+FFFD.
@@ -23,10 +23,9 @@ func pageArgs(query string) []string {
 		k, v, _ := strings.Cut(piece, "=")
 		k, v = formDecode(k), formDecode(v)
 		if v == "" {
-			args = append(args, "-"+k)
-		} else {
-			args = append(args, "-"+k+"="+v)
+			v = "true" // as index.html: a key without a value is a switch
 		}
+		args = append(args, "-"+k+"="+v)
 	}
 	return args
 }
@@ -56,7 +55,7 @@ func isHex(c byte) bool {
 func TestPageArgs(t *testing.T) {
 	for q, want := range map[string]string{
 		"?methods=sgd,1sam&noise=0.3": "-methods=sgd,1sam -noise=0.3",
-		"test&&paused=":               "-test -paused",
+		"test&&paused=":               "-test=true -paused=true",
 		"n=%32%30%30&model=+mlp":      "-n=200 -model= mlp",
 		"seed=%zz&rho=0.1%":           "-seed=%zz -rho=0.1%",
 		"a=b=c":                       "-a=b=c",

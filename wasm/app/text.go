@@ -5,7 +5,7 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/hajimehoshi/ebiten/v2"
+	//lint:ignore SA1019 text v1 needs no shaping engine; text/v2's font shaping adds about 5 MB to the wasm
 	"github.com/hajimehoshi/ebiten/v2/text"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -13,15 +13,34 @@ import (
 	"golang.org/x/image/font/opentype"
 )
 
-// faces holds the fonts the UI draws with: the Go fonts rasterised by
-// x/image's opentype package and drawn through Ebiten's text v1, which
-// needs no shaping engine (the wasm stays small).
-type faces struct {
-	small, body, bold, title font.Face
+// fontKind names one of the UI's faces.
+type fontKind int
+
+// The UI's faces.
+const (
+	fontSmall fontKind = iota // Go Regular 11 px
+	fontBody                  // Go Regular 13 px
+	fontBold                  // Go Bold 13 px
+	fontTitle                 // Go Bold 18 px
+	numFonts
+)
+
+// faces holds the UI's faces rasterised at one scale, indexed by fontKind:
+// the Go fonts through x/image's opentype package, drawn with Ebiten's text
+// v1, which needs no shaping engine (the wasm stays small).
+type faces [numFonts]font.Face
+
+// fonts holds the parsed Go fonts and their faces at the scale of the last
+// frame drawn: faces are rasterised per scale, so a new scale makes new
+// ones. It is a cache the view owns.
+type fonts struct {
+	regular, bold *opentype.Font
+	faces         *faces
+	scale         float64
 }
 
-// loadFaces rasterises the fonts for the current uiScale.
-func loadFaces() (*faces, error) {
+// loadFonts parses the Go fonts and rasterises them at scale 1.
+func loadFonts() (*fonts, error) {
 	reg, err := opentype.Parse(goregular.TTF)
 	if err != nil {
 		return nil, fmt.Errorf("parse Go Regular: %w", err)
@@ -30,60 +49,74 @@ func loadFaces() (*faces, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse Go Bold: %w", err)
 	}
-	mk := func(f *opentype.Font, size float64) (font.Face, error) {
-		face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size * uiScale, DPI: 72, Hinting: font.HintingFull})
-		if err != nil {
-			return nil, fmt.Errorf("font face %gpx: %w", size, err)
+	f := &fonts{regular: reg, bold: bld}
+	if f.faces, err = f.rasterise(1); err != nil {
+		return nil, err
+	}
+	f.scale = 1
+	return f, nil
+}
+
+// at returns the faces at scale s, rasterising them when s is new; should
+// that fail, the previous faces serve.
+func (f *fonts) at(s float64) *faces {
+	if s != f.scale {
+		if fs, err := f.rasterise(s); err == nil {
+			f.faces = fs
 		}
-		return face, nil
+		f.scale = s
 	}
+	return f.faces
+}
+
+// rasterise makes the UI's faces at scale s.
+func (f *fonts) rasterise(s float64) (*faces, error) {
 	var fs faces
-	if fs.small, err = mk(reg, 11); err != nil {
-		return nil, err
-	}
-	if fs.body, err = mk(reg, 13); err != nil {
-		return nil, err
-	}
-	if fs.bold, err = mk(bld, 13); err != nil {
-		return nil, err
-	}
-	if fs.title, err = mk(bld, 18); err != nil {
-		return nil, err
+	for k, spec := range [numFonts]struct {
+		font *opentype.Font
+		size float64
+	}{fontSmall: {f.regular, 11}, fontBody: {f.regular, 13}, fontBold: {f.bold, 13}, fontTitle: {f.bold, 18}} {
+		face, err := opentype.NewFace(spec.font, &opentype.FaceOptions{Size: spec.size * s, DPI: 72, Hinting: font.HintingFull})
+		if err != nil {
+			return nil, fmt.Errorf("font face %gpx: %w", spec.size, err)
+		}
+		fs[k] = face
 	}
 	return &fs, nil
 }
 
-// drawText draws s with its top-left corner near (x, y) (y is the top of
-// the line box, not the baseline).
-func drawText(dst *ebiten.Image, s string, f font.Face, x, y float64, clr color.Color) {
+// text draws s with its top-left corner near (x, y) (y is the top of the
+// line box, not the baseline).
+func (c canvas) text(s string, k fontKind, x, y float64, clr color.Color) {
+	f := c.fs[k]
 	m := f.Metrics()
-	text.Draw(dst, s, f, int(math.Round(x*uiScale)), int(math.Round(y*uiScale))+m.Ascent.Ceil(), clr)
+	text.Draw(c.dst, s, f, int(math.Round(x*c.s)), int(math.Round(y*c.s))+m.Ascent.Ceil(), clr)
 }
 
-// textWidth returns the advance width of s in pixels.
-func textWidth(s string, f font.Face) float64 {
-	return float64(font.MeasureString(f, s).Ceil()) / uiScale
+// textWidth returns the advance width of s in logical pixels.
+func (c canvas) textWidth(s string, k fontKind) float64 {
+	return float64(font.MeasureString(c.fs[k], s).Ceil()) / c.s
 }
 
-// lineHeight returns the height of a line of f.
-func lineHeight(f font.Face) float64 {
-	m := f.Metrics()
-	return float64((m.Ascent + m.Descent).Ceil()) / uiScale
+// lineHeight returns the height of a line of k in logical pixels.
+func (c canvas) lineHeight(k fontKind) float64 {
+	m := c.fs[k].Metrics()
+	return float64((m.Ascent + m.Descent).Ceil()) / c.s
 }
 
-// drawTextCentered draws s centred horizontally in [x, x+w] and vertically
-// in [y, y+h].
-func drawTextCentered(dst *ebiten.Image, s string, f font.Face, x, y, w, h float64, clr color.Color) {
-	drawText(dst, s, f, x+(w-textWidth(s, f))/2, y+(h-lineHeight(f))/2, clr)
+// textCentered draws s centred horizontally in [x, x+w] and vertically in
+// [y, y+h].
+func (c canvas) textCentered(s string, k fontKind, x, y, w, h float64, clr color.Color) {
+	c.text(s, k, x+(w-c.textWidth(s, k))/2, y+(h-c.lineHeight(k))/2, clr)
 }
 
-// ellipsize shortens s with "..." to fit in w pixels.
-func ellipsize(s string, f font.Face, w float64) string {
-	if textWidth(s, f) <= w {
+// ellipsize shortens s with "..." to fit in w logical pixels.
+func (c canvas) ellipsize(s string, k fontKind, w float64) string {
+	if c.textWidth(s, k) <= w {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 0 && textWidth(string(r)+"...", f) > w {
+	for len(r) > 0 && c.textWidth(string(r)+"...", k) > w {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "..."

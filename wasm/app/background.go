@@ -1,0 +1,61 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+
+	"github.com/samlab/samlab/core/palette"
+	"github.com/samlab/samlab/wasm/sim"
+)
+
+// backgroundKey identifies what the background layer shows: it changes
+// only with the experiment.
+func backgroundKey(s *session) string {
+	return fmt.Sprintf("%d|%s|%v", s.gen, s.lab.P.Query(), s.labels())
+}
+
+// drawBackground draws what changes only with the experiment: the page,
+// the header, the cards and the share line.
+func drawBackground(c canvas, l *sim.Lab) {
+	c.dst.Fill(colBG)
+	drawHeader(c)
+	n := len(l.Panels)
+	for i, p := range l.Panels {
+		drawPanelCard(c, p, i, n)
+	}
+	r := curvesRect(n)
+	c.fillRoundRect(r, 8, colCard)
+	c.strokeRoundRect(r, 8, 1, colBorder)
+	drawFooter(c, l.P.Query())
+}
+
+// drawHeader draws the title bar with the legend of the points.
+func drawHeader(c canvas) {
+	c.fillRect(rect{0, 0, ScreenW, headerH}, colHeader)
+	c.text("samlab", fontTitle, mainX, 7, color.White)
+	c.text("Why is SAM robust to label noise?  Each panel trains one method on the same data and the same initial weights.",
+		fontSmall, mainX, 31, rgb(0xcbd5e1))
+	// Point legend, right-aligned to the sidebar's edge.
+	x := sideX + 4
+	y := 10.0
+	item := func(draw func(x, y float64), s string) {
+		draw(x+6, y+8)
+		c.text(s, fontSmall, x+16, y+1, rgb(0xe2e8f0))
+		x += 16 + c.textWidth(s, fontSmall) + 14
+	}
+	item(func(x, y float64) { drawPoint(c, x, y, 0, false, false, 1) }, "class 0")
+	item(func(x, y float64) { drawPoint(c, x, y, 1, false, false, 1) }, "class 1")
+	item(func(x, y float64) { drawPoint(c, x, y, 1, true, false, 1) }, "flipped label")
+	x = sideX + 4
+	y = 28
+	item(func(x, y float64) { c.circle(x, y, 2.2, withAlpha(palette.Class(0), 0.9)) }, "test point")
+	item(func(x, y float64) { c.line(x-6, y, x+6, y, 2, color.White) }, "boundary p = 0.5")
+}
+
+// drawFooter draws the share line with query q.
+func drawFooter(c canvas, q string) {
+	y := ScreenH - footerH + 6
+	c.text("Share this experiment:", fontBody, mainX, y, colMuted)
+	x := mainX + c.textWidth("Share this experiment:", fontBody) + 8
+	c.text(c.ellipsize("?"+q, fontBody, mainX+mainW-x), fontBody, x, y, colAccent)
+}

@@ -82,7 +82,7 @@ func FuzzParse(f *testing.F) {
 		"preset=xor&width=0", "preset=blobs3&n=0", "noise=-0&rho=-0", "noise=0.12345678&rho=1.99996",
 		"lr=5e-324", "seed=18446744073709551615", "methods=,sgd,,1sam,", "methods=SGD,1-SAM",
 		"preset=xor&preset=demo", "preset=bogus", "preset", "-preset=xor", "--preset=xor", "model=linear&width=9",
-		"test=false&paused=false", "test=1", "a=b=c",
+		"test=false&paused=false", "test=1", "a=b=c", "shares", "shares=true&steps=1500", "shares=0&test",
 		// hostile
 		"noise=NaN", "rho=Inf", "lr=-Inf", "seed=-1", "n=9999999999999999999999", "methods=sgd,sgd,sgd,sgd,sgd",
 		"methods=%00", "methods=sgd%26noise=0.9", "noise=0.3%", "%zz=1", "=1", "&&&", "?", "h", "help",

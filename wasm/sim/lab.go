@@ -121,6 +121,7 @@ func (l *Lab) With(q Params) (*Lab, error) {
 	a.Methods, b.Methods = nil, nil
 	a.LR, b.LR, a.Rho, b.Rho = 0, 0, 0, 0
 	a.Speed, b.Speed, a.Test, b.Test, a.Paused, b.Paused = 0, 0, false, false, false, false
+	a.Shares, b.Shares = false, false
 	if a.Preset != b.Preset || a.Noise != b.Noise || a.Model != b.Model || a.Width != b.Width || a.Points != b.Points || a.Seed != b.Seed {
 		return New(q)
 	}

@@ -77,6 +77,10 @@ type Params struct {
 	Test bool
 	// Paused starts the demo paused (it plays by default).
 	Paused bool
+	// Shares draws every training point with an area proportional to its
+	// share of its panel's last update (ShareRadius) instead of at one
+	// size: the gradient-share view.
+	Shares bool
 }
 
 // Default returns the parameters of the page without a query: SGD beside
@@ -107,7 +111,7 @@ const DefaultSpeed = 1
 
 // FlagSet returns a flag set whose flags set p's fields; the names are the
 // URL query keys (methods, noise, rho, lr, model, width, n, seed, speed,
-// steps, test, paused, preset).
+// steps, test, paused, shares, preset).
 func (p *Params) FlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -131,6 +135,7 @@ func (p *Params) FlagSet(name string) *flag.FlagSet {
 	fs.IntVar(&p.Steps, "steps", p.Steps, "fast-forward to this many training steps on opening")
 	fs.BoolVar(&p.Test, "test", p.Test, "show the test points")
 	fs.BoolVar(&p.Paused, "paused", p.Paused, "start paused")
+	fs.BoolVar(&p.Shares, "shares", p.Shares, "draw each training point with an area proportional to its share of the update")
 	return fs
 }
 
@@ -276,6 +281,9 @@ func (p Params) Query() string {
 	if p.Test {
 		add("test", "true")
 	}
+	if p.Shares {
+		add("shares", "true")
+	}
 	return strings.Join(kv, "&")
 }
 
@@ -284,7 +292,7 @@ func (p Params) Query() string {
 func (p Params) Args() []string {
 	v, _ := url.ParseQuery(p.Query())
 	var out []string
-	for _, k := range []string{"preset", "methods", "noise", "rho", "lr", "model", "width", "n", "seed", "speed", "steps", "test"} {
+	for _, k := range []string{"preset", "methods", "noise", "rho", "lr", "model", "width", "n", "seed", "speed", "steps", "test", "shares"} {
 		if x, ok := v[k]; ok {
 			out = append(out, "-"+k+"="+x[0])
 		}

@@ -20,6 +20,10 @@ func TestParseQueryRoundTrip(t *testing.T) {
 		{[]string{"-preset=blobs3", "-methods=sam,jsam,lsam", "-model=linear", "-n=120", "-speed=4", "-test"},
 			"preset=blobs3&methods=sam,jsam,lsam&model=linear&n=120&seed=6&speed=4&test=true"},
 		{[]string{"-lr=0.1", "-width=8", "-methods=regsgd,sgd,sam,1sam"}, "methods=regsgd,sgd,sam,1sam&lr=0.1&width=8&seed=6"},
+		// shares comes last, after the keys that were there before it.
+		{[]string{"-shares"}, "methods=sgd,1sam&seed=6&shares=true"},
+		{[]string{"-shares=false", "-test"}, "methods=sgd,1sam&seed=6&test=true"},
+		{[]string{"-shares=true", "-steps=1500", "-test", "-noise=0.2"}, "methods=sgd,1sam&noise=0.2&seed=6&steps=1500&test=true&shares=true"},
 	}
 	for _, c := range cases {
 		p, err := Parse(c.args)

@@ -166,19 +166,7 @@ func (n *Net) ForwardBatch(b *Batch, w []float64, g *Batch, c []float64) {
 		if l == L-1 {
 			break
 		}
-		out := b.a[l+1][:rows*ly.Out]
-		switch n.Act {
-		case ReLU:
-			for j, v := range pre {
-				out[j] = max(v, 0)
-			}
-		case Tanh:
-			for j, v := range pre {
-				out[j] = math.Tanh(v)
-			}
-		default:
-			copy(out, pre)
-		}
+		n.activate(b.a[l+1][:rows*ly.Out], pre)
 	}
 }
 

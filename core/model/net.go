@@ -198,20 +198,25 @@ func (n *Net) Forward(ws *Workspace, w, x []float64) []float64 {
 			copy(out, pre)
 			break
 		}
-		switch n.Act {
-		case ReLU:
-			for o, v := range pre {
-				out[o] = max(v, 0)
-			}
-		case Tanh:
-			for o, v := range pre {
-				out[o] = math.Tanh(v)
-			}
-		default:
-			copy(out, pre)
-		}
+		n.activate(out, pre)
 	}
 	return ws.a[L]
+}
+
+// activate sets out to the hidden activation of pre.
+func (n *Net) activate(out, pre []float64) {
+	switch n.Act {
+	case ReLU:
+		for o, v := range pre {
+			out[o] = max(v, 0)
+		}
+	case Tanh:
+		for o, v := range pre {
+			out[o] = math.Tanh(v)
+		}
+	default:
+		copy(out, pre)
+	}
 }
 
 // HiddenAct returns the last hidden activation h of the last Forward (the

@@ -3,13 +3,10 @@
 package runner
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/samlab/samlab/core/optim"
@@ -69,21 +66,7 @@ func PeakRSSKiB() int { return procStatus("VmHWM:") }
 // (Linux: "5" into /proc/self/clear_refs).
 func ResetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
-func procStatus(key string) int {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), key); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return n
-		}
-	}
-	return 0
-}
+func procStatus(key string) int { return int(torchnet.ProcKiB("/proc/self/status", key)) }
 
 // Speed runs the benchmark, calling report after each method with its
 // result (with Rounds > 1: after the last round, with the fastest round).

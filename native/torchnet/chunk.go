@@ -3,9 +3,7 @@
 package torchnet
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/sugarme/gotch"
@@ -80,23 +78,7 @@ func (b *Backend) memBudget() int64 {
 }
 
 // memAvailable returns /proc/meminfo's MemAvailable in bytes (0 if unknown).
-func memAvailable() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var kb int64
-		if strings.HasPrefix(sc.Text(), "MemAvailable:") {
-			if _, err := fmt.Sscanf(sc.Text(), "MemAvailable: %d kB", &kb); err == nil {
-				return kb * 1024
-			}
-		}
-	}
-	return 0
-}
+func memAvailable() int64 { return 1024 * ProcKiB("/proc/meminfo", "MemAvailable:") }
 
 // AutoChunk returns the chunk used when ChunkSize is 0. On a CPU it is the
 // largest up to MaxAutoChunk whose estimated memory (ExampleBytes per

@@ -275,8 +275,7 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 	b.chunkInputs(e, chunk)
 	n := int64(e.n)
 	f := &pass{n: b.Net, train: true, p: w}
-	defer f.release()
-	defer f.dropScalars()
+	defer f.done()
 	o := eachOps{f: f, probes: new([]probe)}
 	logits, _ := f.walk(o, e.x)
 	loss := f.sumCrossEntropy(logits, e.y)
@@ -334,16 +333,21 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 	return v / float64(n)
 }
 
+// forwardAt returns the logits of e's chunk at f.p + c_k G_k (f.p: leaves
+// for a gradient, the weights themselves for values only).
+func (f *pass) forwardAt(e *Examples, c []float64) *ts.Tensor {
+	logits, _ := f.walk(f.at(e, c), e.x)
+	return logits
+}
+
 // GradAt sets dst = mean_k grad l_k(w + c_k G_k): one forward of the chunk
 // at its per-example weights, built from one shared leaf so the backward
 // pass sums the examples' gradients into it.
 func (b *Backend) GradAt(dst, w Vec, e *Examples, c []float64) {
 	l := leaves(w)
-	f := &pass{n: b.Net, train: true}
-	defer f.release()
-	defer f.dropScalars()
-	f.p = l
-	logits, _ := f.walk(f.at(e, c), e.x)
+	f := &pass{n: b.Net, train: true, p: l}
+	defer f.done()
+	logits := f.forwardAt(e, c)
 	loss := f.sumCrossEntropy(logits, e.y)
 	loss.MustBackward()
 	takeGrads(dst, l)
@@ -354,11 +358,9 @@ func (b *Backend) GradAt(dst, w Vec, e *Examples, c []float64) {
 func (b *Backend) ResidualsAt(r []float64, w Vec, e *Examples, c []float64) {
 	// w and G are plain tensors, so no graph is built (grad mode is per OS
 	// thread: it is never switched here).
-	f := &pass{n: b.Net, train: true}
-	defer f.release()
-	defer f.dropScalars()
-	f.p = w
-	logits, _ := f.walk(f.at(e, c), e.x)
+	f := &pass{n: b.Net, train: true, p: w}
+	defer f.done()
+	logits := f.forwardAt(e, c)
 	b.residualsFrom(r, logits, e.yh)
 }
 
@@ -367,11 +369,9 @@ func (b *Backend) ResidualsAt(r []float64, w Vec, e *Examples, c []float64) {
 // ordinary batch pass (BatchNorm still per example).
 func (b *Backend) VJPAt(dst, w Vec, e *Examples, c, r []float64) {
 	l := leaves(w)
-	f := &pass{n: b.Net, train: true}
-	defer f.release()
-	defer f.dropScalars()
-	f.p = l
-	logits, _ := f.walk(f.at(e, c), e.x)
+	f := &pass{n: b.Net, train: true, p: l}
+	defer f.done()
+	logits := f.forwardAt(e, c)
 	rv := make([]float32, e.n*b.Net.Spec.K)
 	for j, v := range r[:len(rv)] {
 		rv[j] = float32(v)

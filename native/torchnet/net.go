@@ -315,6 +315,12 @@ func (f *pass) keep(t *ts.Tensor) *ts.Tensor {
 	return t
 }
 
+// done releases the pass's tensors and scalars.
+func (f *pass) done() {
+	f.release()
+	f.dropScalars()
+}
+
 func (f *pass) release() {
 	for _, t := range f.tmp {
 		t.MustDrop()

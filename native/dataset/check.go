@@ -22,9 +22,7 @@ func Check(name, dir string) error {
 		files = append(append(files, CIFAR10TrainFiles...), CIFAR10TestFile)
 		hint = "samlab data fetch cifar10 downloads it"
 	case "fashion-mnist", "fashionmnist", "fmnist", "mnist":
-		for _, base := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"} {
-			files = append(files, base)
-		}
+		files = []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}
 		hint = "Debian's dataset-fashion-mnist package installs Fashion-MNIST in " + DefaultDir("fashion-mnist")
 	default:
 		return fmt.Errorf("unknown dataset %q (want one of %s)", name, strings.Join(Names, ", "))

@@ -402,3 +402,12 @@ func (f *pass) walk(o layerOps, x *ts.Tensor) (logits, hidden *ts.Tensor) {
 	hidden = f.relu(o.linear(n.fc1, flat))
 	return o.linear(n.fc, hidden), hidden
 }
+
+// channels returns max(1, round(base*width)).
+func (s *Spec) channels(base int) int64 {
+	c := int64(float64(base)*s.Width + 0.5)
+	if c < 1 {
+		c = 1
+	}
+	return c
+}

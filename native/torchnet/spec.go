@@ -72,12 +72,3 @@ func (s *Spec) Validate() error {
 	}
 	return nil
 }
-
-// channels returns max(1, round(base*width)).
-func (s *Spec) channels(base int) int64 {
-	c := int64(float64(base)*s.Width + 0.5)
-	if c < 1 {
-		c = 1
-	}
-	return c
-}

@@ -11,12 +11,13 @@ import (
 // backgroundKey identifies what the background layer shows: it changes
 // only with the experiment.
 func backgroundKey(s *session) string {
-	return fmt.Sprintf("%d|%s|%v", s.gen, s.lab.P.Query(), s.labels())
+	return fmt.Sprintf("%d|%s|%v|%s", s.gen, s.lab.P.Query(), s.labels(), s.file)
 }
 
 // drawBackground draws what changes only with the experiment: the page,
-// the header, the cards and the share line.
-func drawBackground(c canvas, l *sim.Lab) {
+// the header, the cards and the share line (file names the user's points
+// file in use, which the link does not hold).
+func drawBackground(c canvas, l *sim.Lab, file string) {
 	c.dst.Fill(colBG)
 	drawHeader(c)
 	n := len(l.Panels)
@@ -26,7 +27,7 @@ func drawBackground(c canvas, l *sim.Lab) {
 	r := curvesRect(n)
 	c.fillRoundRect(r, 8, colCard)
 	c.strokeRoundRect(r, 8, 1, colBorder)
-	drawFooter(c, l.P.Query())
+	drawFooter(c, l.P.Query(), file)
 }
 
 // drawHeader draws the title bar with the legend of the points.
@@ -52,10 +53,17 @@ func drawHeader(c canvas) {
 	item(func(x, y float64) { c.line(x-6, y, x+6, y, 2, color.White) }, "boundary p = 0.5")
 }
 
-// drawFooter draws the share line with query q.
-func drawFooter(c canvas, q string) {
+// drawFooter draws the share line with query q; with a user's points
+// file, it says that the link does not hold the points.
+func drawFooter(c canvas, q, file string) {
 	y := ScreenH - footerH + 6
 	c.text("Share this experiment:", fontBody, mainX, y, colMuted)
 	x := mainX + c.textWidth("Share this experiment:", fontBody) + 8
-	c.text(c.ellipsize("?"+q, fontBody, mainX+mainW-x), fontBody, x, y, colAccent)
+	end := mainX + mainW
+	if file != "" {
+		note := c.ellipsize(fmt.Sprintf("(the points of %s are not in the link)", file), fontBody, 360)
+		end -= c.textWidth(note, fontBody) + 10
+		c.text(note, fontBody, end+10, y, colWarn)
+	}
+	c.text(c.ellipsize("?"+q, fontBody, end-x), fontBody, x, y, colAccent)
 }

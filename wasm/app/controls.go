@@ -108,6 +108,23 @@ func (c *controls) layout(n int) {
 	}, (*session).setSpeed, pm)
 
 	heading("Methods (one panel each)")
+	// Add and remove a panel: - and + on the heading's line.
+	{
+		bw := 26.0
+		yy := y
+		y -= 24 + 5
+		rm := button("remove-panel", x1-2*bw-6, bw, fixed("-"), func(s *session) {
+			q, err := sim.RemovePanel(s.lab.P)
+			s.change("remove-panel", q, err)
+		})
+		rm.symbol = true
+		ad := button("add-panel", x1-bw, bw, fixed("+"), func(s *session) {
+			q, err := sim.AddPanel(s.lab.P)
+			s.change("add-panel", q, err)
+		})
+		ad.symbol = true
+		y = yy
+	}
 	for i := range n {
 		c.labels = append(c.labels, label{x: x0, y: y + 6, text: fixed(fmt.Sprintf("Panel %d", i+1)), font: fontBody, clr: colMuted,
 			chip: func(s *session) color.Color { return palette.Method(s.lab.P.Methods[i]) }})
@@ -123,15 +140,7 @@ func (c *controls) layout(n int) {
 		y += 33
 	}
 	hw := (x1 - x0 - 8) / 2
-	button("add-panel", x0, hw, fixed("Add panel"), func(s *session) {
-		q, err := sim.AddPanel(s.lab.P)
-		s.change("add-panel", q, err)
-	})
-	button("remove-panel", x0+hw+8, hw, fixed("Remove panel"), func(s *session) {
-		q, err := sim.RemovePanel(s.lab.P)
-		s.change("remove-panel", q, err)
-	})
-	y += 40
+	y += 7
 
 	heading("Data")
 	stepper("preset", "Preset", func(s *session) string { return s.lab.P.Preset },
@@ -149,7 +158,13 @@ func (c *controls) layout(n int) {
 		return "Test points: off"
 	}, (*session).toggleTest)
 	t.active = func(s *session) bool { return s.lab.P.Test }
-	y += 40
+	y += 32
+	// The mechanism: whose gradient counts.
+	sh := button("shares", x0, hw, func(s *session) string { return "Shares: " + onOff(s.lab.P.Shares) }, (*session).toggleShares)
+	sh.active = func(s *session) bool { return s.lab.P.Shares }
+	in := button("inspect", x0+hw+8, hw, func(s *session) string { return "Inspect: " + onOff(s.inspecting) }, (*session).toggleInspecting)
+	in.active = func(s *session) bool { return s.inspecting }
+	y += 38
 
 	heading("Model and optimiser")
 	c.labels = append(c.labels, label{x: x0, y: y + 6, text: fixed("Model"), font: fontBody, clr: colMuted})
@@ -182,15 +197,17 @@ func (c *controls) layout(n int) {
 		stepTo("lr", sim.StepLR), pm)
 	stepper("rho", "Radius rho", rhoText, stepTo("rho", sim.StepRho), pm)
 
-	y += 6
+	y += 4
 	c.rules = append(c.rules, y-4)
 	for _, s := range []string{
 		"Click a plane: add a blue point; Shift+click: orange.",
-		"Keys: Space play/pause, S step, R reset,",
-		"N new data, T test points, +/- speed.",
+		"Alt+click a point: inspect it (Esc closes).",
+		"Drop a CSV of x,y,label[,flipped] to train on it.",
+		"Keys: Space play, S step, R reset, N new data,",
+		"T test points, G shares, I inspect, +/- speed.",
 	} {
 		c.labels = append(c.labels, label{x: x0, y: y, text: fixed(s), font: fontSmall, clr: colMuted})
-		y += 15
+		y += 14
 	}
 }
 

@@ -13,39 +13,52 @@ import (
 	"github.com/samlab/samlab/wasm/sim"
 )
 
-// curvesKey changes when a curve gains a sample.
+// curvesKey changes when a curve gains a sample, or the training points
+// change (the fourth chart's reference line).
 func curvesKey(s *session) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d", s.gen)
+	fmt.Fprintf(&b, "%d,%d", s.gen, s.points)
 	for _, p := range s.lab.Panels {
 		fmt.Fprintf(&b, "|%d,%d", len(p.Curve), p.Best.Step)
 	}
 	return b.String()
 }
 
-// chart is one of the curves card's charts: an accuracy against steps.
+// chart is one of the curves card's charts: a fraction (an accuracy, a
+// share) against steps.
 type chart struct {
 	title string
 	get   func(sim.Sample) float64
 	best  bool // mark the early-stopping point
+	// ref, if not nil, gives a reference value drawn as a dashed line
+	// with the label refText (NaN: none).
+	ref     func(*sim.Lab) float64
+	refText string
 }
 
-// charts are the curves card's charts, left to right.
+// charts are the curves card's charts, left to right: three accuracies,
+// then the mechanism, the flipped points' share of each method's update
+// against their share of the points.
 func charts() []chart {
 	return []chart{
-		{"Test accuracy (clean labels)", func(s sim.Sample) float64 { return s.Test }, true},
-		{"Train accuracy: clean points", func(s sim.Sample) float64 { return s.Clean }, false},
-		{"Train accuracy: flipped points (memorised)", func(s sim.Sample) float64 { return s.Flipped }, false},
+		{title: "Test accuracy (clean labels)", get: func(s sim.Sample) float64 { return s.Test }, best: true},
+		{title: "Train accuracy: clean points", get: func(s sim.Sample) float64 { return s.Clean }},
+		{title: "Train accuracy: flipped points (memorised)", get: func(s sim.Sample) float64 { return s.Flipped }},
+		{title: "Share of the update from flipped points", get: sim.FlippedShare,
+			ref: (*sim.Lab).FlippedFraction, refText: "all points weighed equally"},
 	}
 }
 
+// curvesTitle is the curves card's title.
+const curvesTitle = "During training"
+
 // drawCurves draws the curves card's contents: a legend and the charts of
-// every panel's accuracies (into the curves layer).
+// every panel's accuracies and flipped share (into the curves layer).
 func drawCurves(c canvas, l *sim.Lab) {
 	r := curvesRect(len(l.Panels))
-	c.text("Accuracy during training", fontBold, r.X+12, r.Y+9, colText)
+	c.text(curvesTitle, fontBold, r.X+12, r.Y+9, colText)
 	// Legend: methods, then the early-stopping marker.
-	x := r.X + 12 + c.textWidth("Accuracy during training", fontBold) + 24
+	x := r.X + 12 + c.textWidth(curvesTitle, fontBold) + 24
 	for _, p := range l.Panels {
 		mc := palette.Method(p.Method)
 		c.line(x, r.Y+17, x+18, r.Y+17, 2.5, mc)
@@ -55,17 +68,20 @@ func drawCurves(c canvas, l *sim.Lab) {
 	c.circle(x+5, r.Y+17, 5, colText)
 	c.circle(x+5, r.Y+17, 3, color.White)
 	c.text("early-stopping point (best test accuracy)", fontBody, x+16, r.Y+9, colMuted)
+	const xs = "x axes: training steps"
+	c.text(xs, fontSmall, r.X+r.W-12-c.textWidth(xs, fontSmall), r.Y+11, rgb(0x9ca3af))
 
 	xmax := 50.0
 	for _, p := range l.Panels {
 		xmax = max(xmax, float64(p.T.Steps()))
 	}
 	xmax = niceCeil(xmax)
-	w := (r.W - 24 - 2*16) / 3
+	cs := charts()
+	w := (r.W - 24 - float64(len(cs)-1)*16) / float64(len(cs))
 	top := r.Y + 34
 	h := r.H - 34 - 10
-	for k, ch := range charts() {
-		ch.draw(c, rect{r.X + 12 + float64(k)*(w+16), top, w, h}, l.Panels, xmax)
+	for k, ch := range cs {
+		ch.draw(c, rect{r.X + 12 + float64(k)*(w+16), top, w, h}, l, xmax)
 	}
 }
 
@@ -85,9 +101,13 @@ func niceCeil(x float64) float64 {
 
 // yRange returns the chart's y range: the data after the first 2% of the
 // steps (the untrained start would squash the interesting part; lines
-// below the range are clipped), in steps of 10% or 20%, and the step.
-func (ch chart) yRange(panels []*sim.Panel, xmax float64) (lo, hi, step float64) {
+// below the range are clipped) and the reference value ref (NaN: none),
+// in steps of 10% or 20%, and the step.
+func (ch chart) yRange(panels []*sim.Panel, xmax, ref float64) (lo, hi, step float64) {
 	lo, hi = 1.0, 0.0
+	if !math.IsNaN(ref) {
+		lo, hi = ref, ref
+	}
 	for pass := range 2 {
 		for _, p := range panels {
 			for _, s := range p.Curve {
@@ -120,12 +140,16 @@ func (ch chart) yRange(panels []*sim.Panel, xmax float64) (lo, hi, step float64)
 	return lo, hi, step
 }
 
-// draw plots the chart's accuracy against steps for every panel in r.
-func (ch chart) draw(c canvas, r rect, panels []*sim.Panel, xmax float64) {
-	c.text(ch.title, fontSmall, r.X, r.Y, colMuted)
-	c.text("x: steps", fontSmall, r.X+r.W-6-c.textWidth("x: steps", fontSmall), r.Y, rgb(0x9ca3af))
+// draw plots the chart's value against steps for every panel of l in r.
+func (ch chart) draw(c canvas, r rect, l *sim.Lab, xmax float64) {
+	panels := l.Panels
+	c.text(c.ellipsize(ch.title, fontSmall, r.W), fontSmall, r.X, r.Y, colMuted)
 	plot := rect{r.X + 34, r.Y + 18, r.W - 46, r.H - 18 - 18}
-	lo, hi, stepY := ch.yRange(panels, xmax)
+	ref := math.NaN()
+	if ch.ref != nil {
+		ref = ch.ref(l)
+	}
+	lo, hi, stepY := ch.yRange(panels, xmax, ref)
 	fy := func(v float64) float64 { return plot.Y + plot.H*(1-(v-lo)/(hi-lo)) }
 	fx := func(s float64) float64 { return plot.X + plot.W*s/xmax }
 	c.fillRect(plot, rgb(0xf8fafc))
@@ -147,6 +171,16 @@ func (ch chart) draw(c canvas, r rect, panels []*sim.Panel, xmax float64) {
 		c.text(lab, fontSmall, x-c.textWidth(lab, fontSmall)/2, plot.Y+plot.H+4, colMuted)
 	}
 	c.strokeRect(plot, 1, colBorder)
+	if !math.IsNaN(ref) {
+		y := fy(ref)
+		c.dashedLine(plot.X, y, plot.X+plot.W, y, 1.5, 4, rgb(0x6b7280))
+		lab := fmt.Sprintf("%.0f%%: %s", 100*ref, ch.refText)
+		ty := y + 2
+		if y > plot.Y+plot.H/2 {
+			ty = y - 15
+		}
+		c.text(c.ellipsize(lab, fontSmall, plot.W-8), fontSmall, plot.X+4, ty, colMuted)
+	}
 	clipR := image.Rect(int(plot.X*c.s), int((plot.Y-3)*c.s), int((plot.X+plot.W+3)*c.s), int((plot.Y+plot.H+1)*c.s))
 	for _, p := range panels {
 		mc := palette.Method(p.Method)

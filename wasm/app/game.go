@@ -2,22 +2,30 @@
 // side by side, train one method each on the same data and initial weights
 // and show the predicted class probability as a heat map with the decision
 // boundary; a curves area plots test, clean-train and flipped-train accuracy
-// per method with the early-stopping point marked; the controls are drawn
-// in the canvas. The same code runs in the browser (GOOS=js, started by
-// wasm/web) and in a native window (cmd/samlab-desktop). Nothing here
-// imports syscall/js: Ebiten is the only bridge to the browser, and the URL
-// query arrives as program arguments.
+// per method with the early-stopping point marked, and the flipped points'
+// share of each method's update; the controls are drawn in the canvas. The
+// mechanism is shown two more ways: the share view draws every training
+// point with an area proportional to its share of its panel's update, and
+// the inspector shows, for one point, the terms of that share (loss, logit
+// scale and Jacobian norm at w and at the ascent point). The same code runs
+// in the browser (GOOS=js, started by wasm/web) and in a native window
+// (cmd/samlab-desktop). Nothing here imports syscall/js: Ebiten is the only
+// bridge to the browser (dropped files included), and the URL query
+// arrives as program arguments.
 //
 // The files are named for what they hold. Update's side: session.go (the
-// lab and the actions on it), heatmaps.go (the heat maps, rendered in
-// Update), controls.go and input.go (the sidebar's controls, and the input
-// mapped to actions), scale.go, log.go and timer.go (the frame timer).
-// Draw's side: view.go, with its caches in layer.go, plane.go and
-// points.go and the pictures in panel.go, curves.go, sidebar.go,
-// background.go and notice.go, drawn on a canvas (canvas.go, text.go) in
-// colors.go's and core/palette's colours; capture.go saves what Draw made.
-// layout.go places everything. What a control does to the parameters is
-// wasm/sim's (its controls.go).
+// lab and the actions on it), inspector.go (the inspected point and its
+// measurements), drop.go (a points file dropped on the page or window),
+// heatmaps.go (the heat maps, rendered in Update), controls.go and
+// input.go (the sidebar's controls, and the input mapped to actions),
+// scale.go, log.go and timer.go (the frame timer). Draw's side: view.go,
+// with its caches in layer.go, plane.go, points.go and shares.go (the
+// share view's points, drawn as sprites by discs.go) and the pictures in
+// panel.go, curves.go, sidebar.go, background.go, notice.go and
+// inspector.go's box, drawn on a canvas (canvas.go, text.go) in colors.go's
+// and core/palette's colours; capture.go saves what Draw made. layout.go
+// places everything. What a control does to the parameters is wasm/sim's
+// (its controls.go).
 package app
 
 import (
@@ -109,9 +117,10 @@ func (g *Game) LayoutF(outsideW, outsideH float64) (float64, float64) {
 	return g.scale.layout(outsideW, outsideH)
 }
 
-// Update applies a new scale, handles input, trains and refreshes the
-// heat maps; the frame timer measures the training and heat-map work of
-// every frame but the fast-forward's.
+// Update applies a new scale, handles input (dropped files included),
+// trains, refreshes the heat maps and the inspector; the frame timer
+// measures the training, heat-map and inspector work of every frame but
+// the fast-forward's.
 func (g *Game) Update() error {
 	s := g.session
 	if g.capture.over(s.frame) {
@@ -143,7 +152,11 @@ func (g *Game) Update() error {
 	t1 := time.Now()
 	heats := g.heat.refresh(s.lab, s.frame == 0 || !s.playing || !s.ff.done)
 	t2 := time.Now()
-	g.timer.add(t1.Sub(t0), t2.Sub(t1), steps, heats)
+	if _, err := s.inspector.refresh(s.lab, t2); err != nil {
+		s.note(err.Error())
+	}
+	t3 := time.Now()
+	g.timer.add(t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), steps, heats)
 	if g.timer.due(s.frame) {
 		g.timer.flush(g.log, s.frame, s, g.heat.grid())
 	}
@@ -153,7 +166,11 @@ func (g *Game) Update() error {
 }
 
 // Draw draws the frame; with Options.Screenshot it also saves the frame.
+// The frame timer records how long the drawing took (not the saving): a
+// measurement, like the capture, not a change of the demo's state.
 func (g *Game) Draw(screen *ebiten.Image) {
+	t0 := time.Now()
 	g.view.draw(screen, g.scale.cur, g.session, g.heat, g.controls)
+	g.timer.drawn(time.Since(t0))
 	g.capture.drawn(screen, g.session.frame, g.session.lab.Steps(), g.log)
 }

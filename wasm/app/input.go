@@ -7,8 +7,9 @@ import (
 
 // update reads the input of this frame at scale sc and maps it to the
 // session's actions: the pointer (kept for hover, and setting the cursor's
-// shape), a click or touch on a widget or a plane, and the keyboard
-// shortcuts. Afterwards the sidebar is laid out for the panel count.
+// shape), a click or touch on a widget or a plane, the keyboard shortcuts
+// and a file dropped on the page or window. Afterwards the sidebar is laid
+// out for the panel count.
 func (c *controls) update(sc float64, s *session) {
 	cx, cy := ebiten.CursorPosition()
 	c.x, c.y = float64(cx)/sc, float64(cy)/sc
@@ -37,14 +38,23 @@ func (c *controls) update(sc float64, s *session) {
 		s.step()
 	case key(ebiten.KeyR):
 		s.reset()
-	case key(ebiten.KeyN), key(ebiten.KeyG):
+	case key(ebiten.KeyN):
 		stepSeed(s, +1)
 	case key(ebiten.KeyT):
 		s.toggleTest()
+	case key(ebiten.KeyG):
+		s.toggleShares()
+	case key(ebiten.KeyI):
+		s.toggleInspecting()
+	case key(ebiten.KeyEscape):
+		s.closeInspector()
 	case key(ebiten.KeyEqual), key(ebiten.KeyNumpadAdd), key(ebiten.KeyArrowUp):
 		s.setSpeed(+1)
 	case key(ebiten.KeyMinus), key(ebiten.KeyNumpadSubtract), key(ebiten.KeyArrowDown):
 		s.setSpeed(-1)
+	}
+	if f, ok := s.drops.poll(); ok {
+		f.apply(s)
 	}
 	c.layout(len(s.lab.Panels))
 }
@@ -62,9 +72,16 @@ func (c *controls) justClicked(sc float64) (x, y float64, ok bool) {
 	return 0, 0, false
 }
 
-// click dispatches a click at (x, y) to a widget or a plane: a click on a
-// plane adds a point of class 0 there, with Shift of class 1, with Control
-// or Alt of class 2 (where there are three).
+// pickRadius is how near, in logical pixels, a click must be to a training
+// point to inspect it.
+const pickRadius = 12.0
+
+// click dispatches a click at (x, y) to a widget or a plane. On a plane:
+// with Alt or Control (or in inspect mode) it inspects the training point
+// under the pointer, or closes the inspector if there is none; otherwise,
+// with the inspector open, it closes it; otherwise it adds a point of
+// class 0 there, with Shift of class 1, with Shift and Alt or Control of
+// class 2 (where there are three).
 func (c *controls) click(x, y float64, s *session) {
 	for _, w := range c.widgets {
 		if w.r.contains(x, y) {
@@ -79,15 +96,29 @@ func (c *controls) click(x, y float64, s *session) {
 		if !r.contains(x, y) {
 			continue
 		}
-		cl := 0
-		if ebiten.IsKeyPressed(ebiten.KeyShift) {
-			cl = 1
-		}
-		if ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyAlt) {
-			cl = min(2, s.lab.Classes()-1)
-		}
 		px, py := s.lab.View.FromUnit((x-r.X)/r.W, (y-r.Y)/r.H)
-		s.addPoint(px, py, cl)
+		shift := ebiten.IsKeyPressed(ebiten.KeyShift)
+		mod := ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyAlt)
+		switch {
+		case s.inspecting || (mod && !shift):
+			if k := s.lab.Nearest(px, py, pickRadius/r.W*s.lab.View.Size); k >= 0 {
+				s.inspect(k)
+			} else {
+				s.closeInspector()
+			}
+		case s.inspector.isOpen():
+			s.closeInspector()
+		default:
+			cl := 0
+			if shift {
+				cl = 1
+				if mod {
+					cl = min(2, s.lab.Classes()-1)
+				}
+			}
+			s.addPoint(px, py, cl)
+		}
 		return
 	}
+	s.closeInspector() // a click elsewhere (not on a control)
 }

@@ -24,9 +24,9 @@ func drawPanelCard(c canvas, p *sim.Panel, i, n int) {
 }
 
 // drawPanel draws what changes in panel i of n every frame: the step
-// count, the plane (pl, from heat map m and the points layer pts) and the
-// accuracies.
-func drawPanel(c canvas, p *sim.Panel, i, n int, pl *plane, m *heatMap, pts *pointsLayer) {
+// count, the plane (pl, from heat map m and the points layer pts, or in
+// the share view with the share layer sl over it) and the accuracies.
+func drawPanel(c canvas, p *sim.Panel, i, n int, pl *plane, m *heatMap, pts *pointsLayer, sl *shareLayer) {
 	pr := planeRect(i, n)
 	card := cardRect(i, n)
 	mc := palette.Method(p.Method)
@@ -34,6 +34,9 @@ func drawPanel(c canvas, p *sim.Panel, i, n int, pl *plane, m *heatMap, pts *poi
 	c.text(steps, fontBody, card.X+card.W-10-c.textWidth(steps, fontBody), card.Y+7, colMuted)
 
 	pl.draw(c, pr, m, pts)
+	if sl != nil {
+		sl.draw(c, pr)
+	}
 	c.strokeRect(pr, 1, colBorder)
 	if p.Err != nil {
 		c.fillRect(rect{pr.X, pr.Y + pr.H/2 - 24, pr.W, 48}, withAlpha(rgb(0xffffff), 0.9))

@@ -16,12 +16,16 @@ type plane struct {
 	heat   *ebiten.Image // G x G: the heat map's pixels
 	stamp  uint64        // the heat-map render heat holds (0: none)
 	img    *ebiten.Image // the composed plane
-	points uint64        // the points layer render img holds
+	points uint64        // the points layer render img holds (0: none)
 }
 
-// draw draws heat map m at r, with the points layer p, composing again
-// what changed.
+// draw draws heat map m at r, with the points layer p (nil: no points; the
+// share view draws its own over the plane), composing again what changed.
 func (pl *plane) draw(c canvas, r rect, m *heatMap, p *pointsLayer) {
+	gen := uint64(0) // no points
+	if p != nil {
+		gen = p.gen
+	}
 	compose := false
 	if ps := int(r.W * c.s); pl.img == nil || pl.img.Bounds().Dx() != ps {
 		pl.img = ebiten.NewImage(ps, ps)
@@ -37,15 +41,17 @@ func (pl *plane) draw(c canvas, r rect, m *heatMap, p *pointsLayer) {
 		pl.stamp = m.stamp
 		compose = true
 	}
-	if compose || pl.points != p.gen {
+	if compose || pl.points != gen {
 		pl.img.Clear()
 		op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
 		gs := float64(m.heat.G)
 		op.GeoM.Scale(r.W*c.s/gs, r.H*c.s/gs)
 		pl.img.DrawImage(pl.heat, op)
 		drawBoundary(c.on(pl.img), m.segs, rect{0, 0, r.W, r.H})
-		pl.img.DrawImage(p.img, nil)
-		pl.points = p.gen
+		if p != nil {
+			pl.img.DrawImage(p.img, nil)
+		}
+		pl.points = gen
 	}
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(float64(int(r.X*c.s)), float64(int(r.Y*c.s)))

@@ -39,7 +39,7 @@ func (p *pointsLayer) update(c canvas, s *session, size float64) {
 	p.img.Clear()
 	drawPoints(c.on(p.img), s.lab, size)
 	p.key = key
-	p.gen++
+	p.gen++ // from 1: a plane holding 0 holds no points
 }
 
 // drawPoints draws lab's points (the test points if shown, then the

@@ -2,15 +2,18 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
+	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/wasm/sim"
 )
 
 // session is the experiment the demo runs and everything Update changes in
 // it: the lab, the frame clock, play and pause, the single steps asked for,
-// the fast-forward to Params.Steps and the notices. Its methods are the
-// actions the controls and keys trigger; each logs an "event" line.
+// the fast-forward to Params.Steps, the inspected point and the notices.
+// Its methods are the actions the controls, keys and dropped files
+// trigger; each logs an "event" line.
 type session struct {
 	log     *logger
 	lab     *sim.Lab
@@ -22,6 +25,12 @@ type session struct {
 	points  uint64 // changes with what the points layer shows
 	warned  []bool // per panel: its divergence was logged
 	notices notices
+	// inspecting is the inspect mode (the sidebar's Inspect toggle): a
+	// click or tap on a plane inspects a point instead of adding one.
+	inspecting bool
+	inspector  inspector  // the inspected point (inspector.go)
+	file       string     // the name of the user's points file in use ("": the preset's points)
+	drops      dropReader // files dropped on the page or window (drop.go)
 }
 
 // fastForward is the progress of the fast-forward to Params.Steps.
@@ -43,11 +52,12 @@ func newSession(o Options, log *logger) (*session, error) {
 }
 
 // renew marks a new lab or a reset: new heat maps, points and divergence
-// warnings.
+// warnings; the inspector stays open if the lab still holds its point.
 func (s *session) renew() {
 	s.gen++
 	s.points++
 	s.warned = make([]bool, len(s.lab.Panels))
+	s.inspector.keep(s.lab)
 }
 
 // labels returns the panels' method labels.
@@ -177,7 +187,75 @@ func (s *session) addPoint(x, y float64, c int) {
 		return
 	}
 	s.points++
+	s.inspector.keep(s.lab)
 	s.log.logf("event add-point x=%.3f y=%.3f class=%d n=%d", x, y, c, s.lab.Train.N())
+}
+
+// toggleShares turns the gradient-share view on or off.
+func (s *session) toggleShares() {
+	s.lab.P.Shares = !s.lab.P.Shares
+	s.points++
+	s.log.logf("event shares %s", onOff(s.lab.P.Shares))
+}
+
+// toggleInspecting turns the inspect mode on or off (for touch, where
+// there is no Alt key).
+func (s *session) toggleInspecting() {
+	s.inspecting = !s.inspecting
+	s.log.logf("event inspect-mode %s", onOff(s.inspecting))
+}
+
+// inspect opens the inspector on training point i and logs what it
+// measured in every panel; a point that cannot be inspected is a notice.
+func (s *session) inspect(i int) {
+	if err := s.inspector.open(s.lab, i); err != nil {
+		s.note(err.Error())
+		return
+	}
+	for pi, in := range s.inspector.in {
+		s.log.logf("event inspect panel=%d point=%d method=%s flipped=%t loss=%.4g scale=%.4g scale_at=%.4g jacobian=%.4g jacobian_at=%.4g share=%.4g step=%d",
+			pi, i, s.lab.Panels[pi].Method, in.Flipped, in.Loss, in.Scale, in.ScaleAt, in.Jacobian, in.JacobianAt, in.Share, s.lab.Panels[pi].T.Steps())
+	}
+}
+
+// closeInspector closes the inspector, if it is open.
+func (s *session) closeInspector() {
+	if !s.inspector.isOpen() {
+		return
+	}
+	s.inspector.close()
+	s.log.logf("event inspect-close")
+}
+
+// usePoints trains on a user's own points d, read from the file name: a
+// new lab with the same methods and settings, from step 0. A lab that
+// cannot be built leaves the experiment as it was, with a notice.
+func (s *session) usePoints(name string, d *data.Dataset) {
+	lab, err := s.lab.WithPoints(d)
+	if err != nil {
+		s.pointsError(fmt.Errorf("%s: %w", name, err))
+		return
+	}
+	s.lab, s.file = lab, name
+	s.ff.done = true
+	s.renew()
+	s.note(fmt.Sprintf("Training on your %d points from %s (%d classes, %d flipped labels)", d.N(), name, d.K, d.NumFlipped()))
+	s.log.logf("event points file=%s n=%d classes=%d flipped=%d", name, d.N(), d.K, d.NumFlipped())
+}
+
+// pointsError shows why a dropped file was not used; the experiment stays
+// as it was.
+func (s *session) pointsError(err error) {
+	s.note(err.Error())
+	s.log.logf("event points-error %v", err)
+}
+
+// onOff returns "on" or "off".
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
 
 // change applies what a control of wasm/sim returned: the new parameters
@@ -203,6 +281,9 @@ func (s *session) change(what string, q sim.Params, err error) {
 		return
 	}
 	s.lab = lab
+	if !lab.Custom {
+		s.file = ""
+	}
 	s.renew()
 	s.log.logf("event %s query=%s", what, q.Query())
 }

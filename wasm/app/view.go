@@ -11,11 +11,14 @@ import (
 type view struct {
 	fonts  *fonts
 	pen    *pen
+	discs  discs // scratch for the share view's points
 	bg     layer // page, header, cards, share line
 	side   layer // the sidebar
 	curves layer // the curves card's contents
 	points pointsLayer
-	planes []plane // one per panel
+	planes []plane      // one per panel
+	shares []shareLayer // one per panel: the share view's points
+	rr     int          // the share layers' round-robin cursor
 }
 
 // newView returns a view with the fonts parsed.
@@ -33,13 +36,30 @@ func (v *view) draw(screen *ebiten.Image, sc float64, s *session, h *heatMaps, c
 	cv := canvas{dst: screen, s: sc, fs: v.fonts.at(sc), pen: v.pen}
 	l := s.lab
 	n := len(l.Panels)
-	v.bg.draw(cv, screenRect(), backgroundKey(s), func(cv canvas) { drawBackground(cv, l) })
-	v.points.update(cv, s, planeSize(n))
+	v.bg.draw(cv, screenRect(), backgroundKey(s), func(cv canvas) { drawBackground(cv, l, s.file) })
+	size := planeSize(n)
+	pts := &v.points
+	if l.P.Shares {
+		pts = nil // each panel's share layer draws the points
+	} else {
+		v.points.update(cv, s, size)
+	}
 	for len(v.planes) < n {
 		v.planes = append(v.planes, plane{})
+		v.shares = append(v.shares, shareLayer{})
+	}
+	if l.P.Shares {
+		updateShares(cv, s, v.shares[:n], size, &v.discs, &v.rr)
 	}
 	for i, p := range l.Panels {
-		drawPanel(cv, p, i, n, &v.planes[i], h.maps[i], &v.points)
+		var sl *shareLayer
+		if l.P.Shares {
+			sl = &v.shares[i]
+		}
+		drawPanel(cv, p, i, n, &v.planes[i], h.maps[i], pts, sl)
+		if s.inspector.isOpen() && i < len(s.inspector.in) {
+			drawInspection(cv, l, i, n, s.inspector.in[i])
+		}
 	}
 	v.curves.draw(cv, curvesRect(n), curvesKey(s), func(cv canvas) { drawCurves(cv, l) })
 	v.side.draw(cv, sideRect(), sidebarKey(c, s), func(cv canvas) { drawSidebar(cv, c, s) })

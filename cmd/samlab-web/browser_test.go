@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"math"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -31,6 +32,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/samlab/samlab/assets"
+	"github.com/samlab/samlab/wasm/sim"
 )
 
 // browser is one headless Chromium for a test.
@@ -397,8 +399,9 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s: %d bluish and %d orangish of %d pixels: no heat map", id, blue, orange, total)
 			}
 		}
-		// The sidebar and the curves card are drawn (not the page background).
-		bg := img.At(1100, 700)
+		// The sidebar and the curves card are drawn (not the page background):
+		// a blank spot of the sidebar's card, below the help lines.
+		bg := img.At(1100, 765)
 		if r, g, bb, _ := bg.RGBA(); r>>8 != 0xff || g>>8 != 0xff || bb>>8 != 0xff {
 			t.Errorf("sidebar pixel %v, want the white card", bg)
 		}
@@ -511,16 +514,53 @@ func TestBrowser(t *testing.T) {
 }
 
 // TestBrowserScreenshot saves a real capture of the page to the file
-// named by SAMLAB_SCREENSHOT (make screenshots), after 1500 steps.
+// named by SAMLAB_SCREENSHOT (make screenshots), after 1500 steps, of the
+// page with the query SAMLAB_SCREENSHOT_QUERY (default: none, the default
+// page) added; with SAMLAB_SCREENSHOT_INSPECT=1, paused with the inspector
+// open on a flipped point.
 func TestBrowserScreenshot(t *testing.T) {
 	out := os.Getenv("SAMLAB_SCREENSHOT")
 	if out == "" {
 		t.Skip("set SAMLAB_SCREENSHOT to a PNG path")
 	}
+	extra := strings.TrimPrefix(os.Getenv("SAMLAB_SCREENSHOT_QUERY"), "?")
+	inspect := os.Getenv("SAMLAB_SCREENSHOT_INSPECT") == "1"
+	q := "steps=1500"
+	if extra != "" {
+		q += "&" + extra
+	}
+	if inspect {
+		q += "&paused=true"
+	}
 	b := startBrowser(t)
-	p := b.open(t, "?steps=1500&log-every=3")
+	p := b.open(t, "?"+q+"&log-every=3")
 	p.wait(`^samlab: event fast-forward-done`, 180*time.Second)
 	p.nextFrames()
+	if inspect {
+		vals, err := url.ParseQuery(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var args []string
+		for k, v := range vals {
+			args = append(args, "-"+k+"="+v[0])
+		}
+		params, err := sim.Parse(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lab, err := sim.New(params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl := p.layout["plane0"]
+		x, y := pointOnScreen(lab, loneFlipped(t, lab, 14.0/pl.W*lab.View.Size), pl)
+		p.dispatchKey(input.DispatchKeyEventTypeRawKeyDown, "AltLeft", "Alt", 18)
+		p.nextFrames()
+		p.click(x, y, `^samlab: event inspect panel=1 `)
+		p.dispatchKey(input.DispatchKeyEventTypeKeyUp, "AltLeft", "Alt", 18)
+		p.nextFrames()
+	}
 	buf, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
@@ -528,7 +568,7 @@ func TestBrowserScreenshot(t *testing.T) {
 	if err := os.WriteFile(out, buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %s", out)
+	t.Logf("wrote %s (?%s)", out, q)
 }
 
 // TestWasmSize checks the download budget: the gzip wasm under 3.5 MB.
@@ -570,4 +610,295 @@ func TestBrowserNoWebGL(t *testing.T) {
 		t.Errorf("message %q does not say WebGL is unavailable", msg)
 	}
 	p.checkErrors()
+}
+
+// tap touches (x, y) and lifts the finger once the app logs want (a tap
+// shorter than a frame would be missed, as a click would).
+func (p *page) tap(x, y float64, want string) string {
+	p.t.Helper()
+	from := p.mark()
+	if _, err := chromedp.Call(p.ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{
+		Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: []*input.TouchPoint{{X: x, Y: y}}}); err != nil {
+		p.t.Fatalf("touch start: %v", err)
+	}
+	l, _ := p.waitAfter(from, want, 60*time.Second)
+	if _, err := chromedp.Call(p.ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{
+		Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}}); err != nil {
+		p.t.Fatalf("touch end: %v", err)
+	}
+	return l.text
+}
+
+// tapWidget taps a control by its id in the app's layout line.
+func (p *page) tapWidget(id, want string) string {
+	p.t.Helper()
+	r, ok := p.layout[id]
+	if !ok {
+		p.t.Fatalf("no widget %q in the layout", id)
+	}
+	x, y := r.center()
+	return p.tap(x, y, want)
+}
+
+// drop drags the file at path onto the page at (x, y) and drops it, as a
+// user dragging it from a file manager does: the DevTools protocol's
+// dragEnter, dragOver and drop with the file in the drag data.
+func (p *page) drop(path string, x, y float64) {
+	p.t.Helper()
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
+		if _, err := chromedp.Call(p.ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: x, Y: y, Data: data}); err != nil {
+			p.t.Fatalf("%s %s: %v", typ, path, err)
+		}
+	}
+}
+
+// imageDiff returns the fraction of pixels of r that differ (by more than
+// a small tolerance) between two screenshots.
+func imageDiff(a, b image.Image, r rect) float64 {
+	diff, n := 0, 0
+	for y := int(r.Y) + 2; y < int(r.Y+r.H)-2; y++ {
+		for x := int(r.X) + 2; x < int(r.X+r.W)-2; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if math.Abs(float64(r1>>8)-float64(r2>>8))+math.Abs(float64(g1>>8)-float64(g2>>8))+math.Abs(float64(b1>>8)-float64(b2>>8)) > 24 {
+				diff++
+			}
+			n++
+		}
+	}
+	return float64(diff) / float64(n)
+}
+
+// near counts the pixels of r within a small distance of colour c.
+func near(img image.Image, r rect, c [3]int) int {
+	n := 0
+	for y := int(r.Y); y < int(r.Y+r.H); y++ {
+		for x := int(r.X); x < int(r.X+r.W); x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if abs(int(cr>>8)-c[0])+abs(int(cg>>8)-c[1])+abs(int(cb>>8)-c[2]) < 24 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// pointOnScreen returns where training point i of lab is drawn in plane pl.
+func pointOnScreen(lab *sim.Lab, i int, pl rect) (float64, float64) {
+	u, v := lab.View.ToUnit(lab.Train.X[2*i], lab.Train.X[2*i+1])
+	return pl.X + u*pl.W, pl.Y + v*pl.H
+}
+
+// loneFlipped returns a flipped training point of lab with no other point
+// within radius (plane units), so a click on it picks it.
+func loneFlipped(t *testing.T, lab *sim.Lab, radius float64) int {
+	t.Helper()
+	d := lab.Train
+	for i := range d.N() {
+		if !d.Flipped[i] {
+			continue
+		}
+		lone := true
+		for j := range d.N() {
+			if j != i && math.Hypot(d.X[2*i]-d.X[2*j], d.X[2*i+1]-d.X[2*j+1]) < radius {
+				lone = false
+				break
+			}
+		}
+		if lone {
+			return i
+		}
+	}
+	t.Fatal("no flipped point stands alone")
+	return -1
+}
+
+// The mechanism views: the gradient-share toggle, the inspector, touch
+// (buttons, adding points, the inspect mode), and a user's own points
+// dropped on the page (through the DevTools protocol's drag events, which
+// reach Ebiten's drop handler on the canvas as a real drag does).
+func TestBrowserMechanism(t *testing.T) {
+	b := startBrowser(t)
+
+	t.Run("shares-inspector-touch", func(t *testing.T) {
+		p := b.open(t, "?paused=true&log-every=3")
+		p.nextFrames()
+		p.key("KeyS", "s", 83, `^samlab: event step`)
+		if f := p.nextFrames(); f["step"] != "1" || f["shares"] != "false" {
+			t.Fatalf("after one step: %v", f)
+		}
+		pl := p.layout["plane0"]
+		before := p.screenshot()
+
+		// G: the share view; the plane's points change size.
+		p.key("KeyG", "g", 71, `^samlab: event shares on$`)
+		p.wait(`^samlab: state query=methods=sgd,1sam&seed=6&shares=true$`, 10*time.Second)
+		f := p.nextFrames()
+		if f["shares"] != "true" {
+			t.Errorf("perf line after G: %v", f)
+		}
+		t.Logf("frame timer with the share view on (paused): work_ms mean %s, draw_ms mean %s p95 %s, frame_ms mean %s p95 %s",
+			f["work_ms_mean"], f["draw_ms_mean"], f["draw_ms_p95"], f["frame_ms_mean"], f["frame_ms_p95"])
+		shares := p.screenshot()
+		d := imageDiff(before, shares, pl)
+		t.Logf("share view: %.1f%% of plane0's pixels changed", 100*d)
+		if d < 0.01 {
+			t.Errorf("share view changed only %.2f%% of plane0's pixels", 100*d)
+		}
+		p.key("KeyG", "g", 71, `^samlab: event shares off$`)
+		p.nextFrames()
+		if d := imageDiff(before, p.screenshot(), pl); d > 0.002 {
+			t.Errorf("share view off: %.2f%% of plane0's pixels differ from before", 100*d)
+		}
+
+		// Alt-click a flipped point: the inspector, with the values the
+		// lab measures natively at the same step.
+		lab, err := sim.New(sim.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		lab.Step(1)
+		i := loneFlipped(t, lab, 14.0/pl.W*lab.View.Size)
+		x, y := pointOnScreen(lab, i, pl)
+		p.dispatchKey(input.DispatchKeyEventTypeRawKeyDown, "AltLeft", "Alt", 18)
+		p.nextFrames()
+		from := p.mark()
+		p.click(x, y, `^samlab: event inspect panel=1 `)
+		p.dispatchKey(input.DispatchKeyEventTypeKeyUp, "AltLeft", "Alt", 18)
+		for k := range 2 {
+			l, _ := p.waitAfter(from, fmt.Sprintf(`^samlab: event inspect panel=%d `, k), time.Second)
+			fl := fields(l.text)
+			want, err := lab.Inspect(k, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fl["point"] != strconv.Itoa(i) || fl["flipped"] != "true" || fl["step"] != "1" {
+				t.Errorf("inspect line %q: want point=%d flipped=true step=1", l.text, i)
+			}
+			for key, w := range map[string]float64{"loss": want.Loss, "scale": want.Scale, "scale_at": want.ScaleAt,
+				"jacobian": want.Jacobian, "jacobian_at": want.JacobianAt, "share": want.Share} {
+				v, err := strconv.ParseFloat(fl[key], 64)
+				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Errorf("panel %d %s=%q is not a finite number", k, key, fl[key])
+					continue
+				}
+				if math.Abs(v-w) > 1e-3*math.Abs(w)+1e-12 {
+					t.Errorf("panel %d %s=%g, the lab measures %.6g", k, key, v, w)
+				}
+			}
+			if v, _ := strconv.ParseFloat(fl["share"], 64); !(v >= 0 && v <= 1) {
+				t.Errorf("panel %d share %q outside [0,1]", k, fl["share"])
+			}
+			if v, _ := strconv.ParseFloat(fl["loss"], 64); !(v > 0) {
+				t.Errorf("panel %d loss %q not positive", k, fl["loss"])
+			}
+		}
+		p.nextFrames()
+		open := p.screenshot()
+		box := rect{pl.X, pl.Y, pl.W, pl.H}
+		if d := imageDiff(before, open, box); d < 0.01 {
+			t.Errorf("the inspector changed only %.2f%% of plane0's pixels", 100*d)
+		}
+		if d := imageDiff(before, open, p.layout["plane1"]); d < 0.01 {
+			t.Errorf("the inspector changed only %.2f%% of plane1's pixels (it shows in every panel)", 100*d)
+		}
+		p.key("Escape", "Escape", 27, `^samlab: event inspect-close$`)
+		p.nextFrames()
+		if d := imageDiff(before, p.screenshot(), box); d > 0.002 {
+			t.Errorf("after Escape %.2f%% of plane0's pixels differ from before", 100*d)
+		}
+
+		// Touch: a tap on a button, a tap on the plane adds a point.
+		p.tapWidget("step", `^samlab: event step`)
+		add := p.tap(pl.X+pl.W*0.3, pl.Y+pl.H*0.7, `^samlab: event add-point`)
+		if fl := fields(add); fl["class"] != "0" || fl["n"] != "401" {
+			t.Errorf("tap on the plane: %q", add)
+		}
+		// Inspect mode (no Alt key on a touch screen): a tap on a point
+		// inspects it, a tap away from the points closes the inspector.
+		p.tapWidget("inspect", `^samlab: event inspect-mode on$`)
+		l := p.tap(x, y, `^samlab: event inspect panel=0 `)
+		if fields(l)["point"] != strconv.Itoa(i) {
+			t.Errorf("tap in inspect mode on point %d: %q", i, l)
+		}
+		p.tap(pl.X+3, pl.Y+pl.H-3, `^samlab: event inspect-close$`)
+		p.tapWidget("inspect", `^samlab: event inspect-mode off$`)
+		p.tapWidget("shares", `^samlab: event shares on$`)
+		if f := p.nextFrames(); f["points"] != "401" || f["shares"] != "true" || f["step"] != "2" {
+			t.Errorf("after the taps: %v, want points=401 shares=true step=2", f)
+		}
+	})
+
+	t.Run("drop-points", func(t *testing.T) {
+		dir := t.TempDir()
+		bad := dir + "/bad.csv"
+		if err := os.WriteFile(bad, []byte("x,y,label\n0,0,0\n1,nan,1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var sb strings.Builder
+		sb.WriteString("x,y,label,flipped\n")
+		for k := range 60 {
+			c := k % 2
+			fl := k%10 == 3 // 6 flipped labels
+			lab := c
+			if fl {
+				lab = 1 - c
+			}
+			fmt.Fprintf(&sb, "%.3f,%.3f,%d,%t\n", float64(2*c-1)+0.07*float64(k%7), 0.1*float64(k%9)-0.4, lab, fl)
+		}
+		good := dir + "/good.csv"
+		if err := os.WriteFile(good, []byte(sb.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+
+		p := b.open(t, "?log-every=3")
+		f0 := p.nextFrames()
+		s0, _ := strconv.Atoi(f0["step"])
+		pl := p.layout["plane0"]
+		cx, cy := pl.center()
+
+		// A malformed file: one message, the experiment as it was.
+		from := p.mark()
+		p.drop(bad, cx, cy)
+		l, _ := p.waitAfter(from, `^samlab: event points-error `, 30*time.Second)
+		if !strings.Contains(l.text, `bad.csv line 3: y "nan" is not a coordinate`) {
+			t.Errorf("points-error line %q does not name the file, line and value", l.text)
+		}
+		p.nextFrames()
+		img := p.screenshot()
+		notice := rect{14, 60, 962, 30}
+		if n := near(img, notice, [3]int{0xfe, 0xf2, 0xf2}); n < 2000 {
+			t.Errorf("no notice over the panels after a bad file (%d notice pixels)", n)
+		}
+		if n := near(img, notice, [3]int{0xb9, 0x1c, 0x1c}); n < 50 {
+			t.Errorf("no notice text over the panels after a bad file (%d text pixels)", n)
+		}
+		f1 := p.nextFrames()
+		if s1, _ := strconv.Atoi(f1["step"]); f1["points"] != "400" || s1 <= s0 {
+			t.Errorf("after a bad file: %v, want points=400 and the step past %d", f1, s0)
+		}
+
+		// A good file: the panels train on its points from step 0.
+		f1 = p.nextFrames()
+		s1, _ := strconv.Atoi(f1["step"])
+		from = p.mark()
+		p.drop(good, cx, cy)
+		l, _ = p.waitAfter(from, `^samlab: event points `, 30*time.Second)
+		if fl := fields(l.text); fl["file"] != "good.csv" || fl["n"] != "60" || fl["flipped"] != "6" || fl["classes"] != "2" {
+			t.Errorf("points line %q, want file=good.csv n=60 classes=2 flipped=6", l.text)
+		}
+		f2 := p.nextFrames()
+		if s2, _ := strconv.Atoi(f2["step"]); f2["points"] != "60" || s2 >= s1 {
+			t.Errorf("after a good file: %v, want points=60 and the steps restarted (was %d)", f2, s1)
+		}
+		t.Logf("dropped 60 points at step %d; the next frame-timer line: step %s, points %s", s1, f2["step"], f2["points"])
+	})
 }

@@ -10,21 +10,23 @@ import (
 )
 
 // inspectEvery is how often, at most, the inspector measures its point
-// again while the panels train (a few batch-of-one passes per panel; SAM's
-// also a full-batch gradient for its shared ascent point).
+// again in a panel while the panels train (a few batch-of-one passes;
+// SAM's also a full-batch gradient for its shared ascent point).
 const inspectEvery = 250 * time.Millisecond
 
 // inspector is the training point the user asked about (Alt- or
 // Ctrl-click, or a tap in inspect mode) and what sim.Lab.Inspect measured
-// of it in every panel. Update measures it on the click and again, while
-// the panels train, when a panel's weights changed and inspectEvery has
-// passed; Draw only shows the values it holds.
+// of it in every panel. Update measures it in every panel on the click,
+// and again, while the panels train, in a panel whose weights changed
+// once inspectEvery has passed, at most one panel a frame (round robin),
+// so a frame's work stays bounded; Draw only shows the values it holds.
 type inspector struct {
 	point    int     // index in Lab.Train; -1: closed (the zero value is made closed by keep)
 	x, y     float64 // the point's position, to tell whether a new lab still holds it
 	in       []sim.Inspection
-	versions []uint64 // the panels' Version when measured
-	at       time.Time
+	versions []uint64    // per panel: its Version when measured
+	at       []time.Time // per panel: when measured
+	rr       int         // the refresh's round-robin cursor
 }
 
 // isOpen reports whether a point is being inspected.
@@ -42,7 +44,7 @@ func (n *inspector) open(lab *sim.Lab, i int) error {
 
 // close closes the inspector.
 func (n *inspector) close() {
-	n.point, n.in, n.versions = -1, n.in[:0], n.versions[:0]
+	n.point, n.in, n.versions, n.at = -1, n.in[:0], n.versions[:0], n.at[:0]
 }
 
 // keep is called with every new lab, reset or added point: the inspector
@@ -64,32 +66,37 @@ func (n *inspector) keep(lab *sim.Lab) {
 	}
 }
 
-// refresh measures the point again if a panel's weights changed and
-// inspectEvery has passed since the last measurement (now); it reports
+// refresh measures the point again in one panel whose weights changed
+// since inspectEvery or more before now, if there is one; it reports
 // whether it did.
 func (n *inspector) refresh(lab *sim.Lab, now time.Time) (bool, error) {
-	if !n.isOpen() || now.Sub(n.at) < inspectEvery {
+	if !n.isOpen() {
 		return false, nil
 	}
-	changed := len(n.versions) != len(lab.Panels)
-	for k, p := range lab.Panels {
-		if !changed && n.versions[k] != p.Version {
-			changed = true
+	if len(n.in) != len(lab.Panels) {
+		return true, n.measure(lab)
+	}
+	for j := range lab.Panels {
+		k := (n.rr + j) % len(lab.Panels)
+		if n.versions[k] == lab.Panels[k].Version || now.Sub(n.at[k]) < inspectEvery {
+			continue
 		}
+		in, err := lab.Inspect(k, n.point)
+		if err != nil {
+			n.close()
+			return true, fmt.Errorf("inspect point %d: %w", n.point, err)
+		}
+		n.in[k], n.versions[k], n.at[k] = in, lab.Panels[k].Version, now
+		n.rr = k + 1
+		return true, nil
 	}
-	if !changed {
-		return false, nil
-	}
-	if err := n.measure(lab); err != nil {
-		n.close()
-		return true, err
-	}
-	return true, nil
+	return false, nil
 }
 
 // measure inspects the point in every panel of lab.
 func (n *inspector) measure(lab *sim.Lab) error {
-	n.in, n.versions = n.in[:0], n.versions[:0]
+	n.in, n.versions, n.at = n.in[:0], n.versions[:0], n.at[:0]
+	now := time.Now()
 	for k, p := range lab.Panels {
 		in, err := lab.Inspect(k, n.point)
 		if err != nil {
@@ -97,9 +104,9 @@ func (n *inspector) measure(lab *sim.Lab) error {
 		}
 		n.in = append(n.in, in)
 		n.versions = append(n.versions, p.Version)
+		n.at = append(n.at, now)
 	}
 	n.x, n.y = n.in[0].X, n.in[0].Y
-	n.at = time.Now()
 	return nil
 }
 

@@ -123,3 +123,40 @@ func TestWithSharesKeepsData(t *testing.T) {
 		t.Error("With(shares=true) built new data")
 	}
 }
+
+// BenchmarkInspect is what the app's inspector costs when it measures its
+// point again while training (at most every 250 ms): one Inspect per panel
+// of the default page (SGD, 1-SAM).
+func BenchmarkInspect(b *testing.B) {
+	l, err := New(Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	l.Step(50)
+	b.ResetTimer()
+	for i := range b.N {
+		for k := range l.Panels {
+			if _, err := l.Inspect(k, i%l.Train.N()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkInspectSAM is one Inspect in a SAM panel: its shared ascent
+// point needs a full-batch gradient.
+func BenchmarkInspectSAM(b *testing.B) {
+	p := Default()
+	p.Methods = []string{"sam"}
+	l, err := New(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l.Step(50)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := l.Inspect(0, i%l.Train.N()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func deepClaims(paths []string, out string) ([]*Claim, error) {
 	if d.choice != nil {
 		first.Tables = append(first.Tables, searchTable(d.choice))
 	}
+	first.Notes = append(first.Notes, "The verdicts follow the stated rule, with few seeds: at this scale the gains are one to a few points with standard deviations of about the same size, far below the paper's +17 points for ResNet18 on CIFAR10 after 200 epochs. Read a verdict that holds as agreeing with the paper's direction here, not as reproducing its size; the paper-scale run is `samlab sweep` on CIFAR10 with a GPU (docs/native.md).")
 	figs, err := d.figures(out)
 	if err != nil {
 		return nil, err

@@ -50,10 +50,25 @@ func (d *deepRuns) setting() string {
 	for _, g := range d.groups {
 		names = append(names, g.name())
 	}
+	where := strings.Join(d.paths, ", ")
+	if len(d.paths) > 3 {
+		where = "under " + commonDir(d.paths)
+	}
 	s := fmt.Sprintf("%d run folders of the native CLI (%s) in %d settings: %s. Best test accuracy is the maximum over epochs (early stopping); comparisons are paired by seed.",
-		len(d.runs), strings.Join(d.paths, ", "), len(d.groups), strings.Join(names, "; "))
+		len(d.runs), where, len(d.groups), strings.Join(names, "; "))
 	if d.choice != nil {
 		s += " Rho and the Reg-SGD coefficients were chosen on a held-out part of the training set (table below)."
 	}
 	return s
+}
+
+// commonDir returns the deepest folder holding every path.
+func commonDir(paths []string) string {
+	dir := filepath.Dir(paths[0])
+	for _, p := range paths[1:] {
+		for dir != "." && dir != "/" && !strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			dir = filepath.Dir(dir)
+		}
+	}
+	return dir
 }

@@ -153,22 +153,33 @@ func (ch chart) draw(c canvas, r rect, l *sim.Lab, xmax float64) {
 	fy := func(v float64) float64 { return plot.Y + plot.H*(1-(v-lo)/(hi-lo)) }
 	fx := func(s float64) float64 { return plot.X + plot.W*s/xmax }
 	c.fillRect(plot, rgb(0xf8fafc))
+	// Grid lines and ticks as one path each, their labels after: every
+	// antialiased draw call costs Ebiten an offscreen buffer of its bounds.
+	var grid, tickPath vector.Path
 	for v := lo; v <= hi+1e-9; v += stepY {
-		y := fy(v)
-		c.line(plot.X, y, plot.X+plot.W, y, 1, colFaint)
+		y := float32(fy(v))
+		grid.MoveTo(float32(plot.X), y)
+		grid.LineTo(float32(plot.X+plot.W), y)
+	}
+	c.path(&grid, colFaint, 1)
+	for v := lo; v <= hi+1e-9; v += stepY {
 		s := fmt.Sprintf("%.0f%%", 100*v)
-		c.text(s, fontSmall, plot.X-6-c.textWidth(s, fontSmall), y-7, colMuted)
+		c.text(s, fontSmall, plot.X-6-c.textWidth(s, fontSmall), fy(v)-7, colMuted)
 	}
 	ticks := 4.0
 	if m := xmax / math.Pow(10, math.Floor(math.Log10(xmax))); m == 1 || m == 5 {
 		ticks = 5
 	}
 	for k := 0.0; k <= ticks; k++ {
+		x := float32(fx(xmax * k / ticks))
+		tickPath.MoveTo(x, float32(plot.Y+plot.H))
+		tickPath.LineTo(x, float32(plot.Y+plot.H+3))
+	}
+	c.path(&tickPath, colMuted, 1)
+	for k := 0.0; k <= ticks; k++ {
 		s := xmax * k / ticks
-		x := fx(s)
-		c.line(x, plot.Y+plot.H, x, plot.Y+plot.H+3, 1, colMuted)
 		lab := fmt.Sprintf("%g", s)
-		c.text(lab, fontSmall, x-c.textWidth(lab, fontSmall)/2, plot.Y+plot.H+4, colMuted)
+		c.text(lab, fontSmall, fx(s)-c.textWidth(lab, fontSmall)/2, plot.Y+plot.H+4, colMuted)
 	}
 	c.strokeRect(plot, 1, colBorder)
 	if !math.IsNaN(ref) {

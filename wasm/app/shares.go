@@ -189,7 +189,9 @@ func drawShareCaption(c canvas, l *sim.Lab, p *sim.Panel, size float64) {
 		w = max(w, c.textWidth(s, fontSmall))
 	}
 	w = min(w+12, size-8)
-	c.fillRoundRect(rect{4, 4, w, 6 + 14*float64(len(lines))}, 4, withAlpha(rgb(0xffffff), 0.85))
+	// A plain rectangle: an antialiased shape would cost Ebiten an
+	// offscreen buffer on every render.
+	c.fillRect(rect{4, 4, w, 6 + 14*float64(len(lines))}, withAlpha(rgb(0xffffff), 0.85))
 	for k, s := range lines {
 		c.text(c.ellipsize(s, fontSmall, w-12), fontSmall, 10, 7+14*float64(k), colText)
 	}

@@ -390,8 +390,8 @@ func TestBrowser(t *testing.T) {
 		if f2["playing"] != "true" || s2 <= s1 {
 			t.Errorf("not training: %v then %v", f1, f2)
 		}
-		t.Logf("frame timer at default settings (wasm, headless Chromium, SwiftShader): work_ms mean %s p95 %s max %s (train %s, heat %s ms/frame), %s fps",
-			f2["work_ms_mean"], f2["work_ms_p95"], f2["work_ms_max"], f2["train_ms_mean"], f2["heat_ms_mean"], f2["fps"])
+		t.Logf("frame timer at default settings (wasm, headless Chromium, SwiftShader): work_ms mean %s p95 %s max %s (train %s, heat %s ms/frame), draw_ms mean %s p95 %s, frame_ms mean %s p95 %s, %s fps",
+			f2["work_ms_mean"], f2["work_ms_p95"], f2["work_ms_max"], f2["train_ms_mean"], f2["heat_ms_mean"], f2["draw_ms_mean"], f2["draw_ms_p95"], f2["frame_ms_mean"], f2["frame_ms_p95"], f2["fps"])
 		img := p.screenshot()
 		for _, id := range []string{"plane0", "plane1"} {
 			blue, orange, total := hues(img, p.layout[id])
@@ -859,9 +859,13 @@ func TestBrowserMechanism(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		p := b.open(t, "?log-every=3")
+		// Playing, with the share view on: its frame timer is logged.
+		p := b.open(t, "?log-every=3&shares=true")
+		p.nextFrames()
 		f0 := p.nextFrames()
 		s0, _ := strconv.Atoi(f0["step"])
+		t.Logf("frame timer playing with the share view on: work_ms mean %s p95 %s, draw_ms mean %s p95 %s, frame_ms mean %s p95 %s (train %s, heat %s ms/frame), %s fps",
+			f0["work_ms_mean"], f0["work_ms_p95"], f0["draw_ms_mean"], f0["draw_ms_p95"], f0["frame_ms_mean"], f0["frame_ms_p95"], f0["train_ms_mean"], f0["heat_ms_mean"], f0["fps"])
 		pl := p.layout["plane0"]
 		cx, cy := pl.center()
 

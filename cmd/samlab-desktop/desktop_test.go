@@ -31,6 +31,7 @@ import (
 
 	"github.com/samlab/samlab/wasm/app"
 	"github.com/samlab/samlab/wasm/sim"
+	"github.com/samlab/samlab/wasm/sim/simtest"
 )
 
 var (
@@ -313,7 +314,7 @@ func (d *driven) steps() error {
 		return err
 	}
 	pl := d.plane
-	d.point = loneFlipped(lab, 14/float64(pl.W)*lab.View.Size)
+	d.point = simtest.LoneFlipped(lab, 14/float64(pl.W)*lab.View.Size)
 	if d.point < 0 {
 		return fmt.Errorf("no lone flipped point")
 	}
@@ -374,28 +375,6 @@ func parseLayout(log string) map[string]rect {
 		break
 	}
 	return out
-}
-
-// loneFlipped returns a flipped training point of lab with no other point
-// within radius (plane units), or -1.
-func loneFlipped(lab *sim.Lab, radius float64) int {
-	d := lab.Train
-	for i := range d.N() {
-		if !d.Flipped[i] {
-			continue
-		}
-		lone := true
-		for j := range d.N() {
-			if j != i && math.Hypot(d.X[2*i]-d.X[2*j], d.X[2*i+1]-d.X[2*j+1]) < radius {
-				lone = false
-				break
-			}
-		}
-		if lone {
-			return i
-		}
-	}
-	return -1
 }
 
 // diff returns the fraction of pixels of r that differ (by more than a

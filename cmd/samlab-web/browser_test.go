@@ -33,6 +33,7 @@ import (
 
 	"github.com/samlab/samlab/assets"
 	"github.com/samlab/samlab/wasm/sim"
+	"github.com/samlab/samlab/wasm/sim/simtest"
 )
 
 // browser is one headless Chromium for a test.
@@ -701,24 +702,11 @@ func pointOnScreen(lab *sim.Lab, i int, pl rect) (float64, float64) {
 // within radius (plane units), so a click on it picks it.
 func loneFlipped(t *testing.T, lab *sim.Lab, radius float64) int {
 	t.Helper()
-	d := lab.Train
-	for i := range d.N() {
-		if !d.Flipped[i] {
-			continue
-		}
-		lone := true
-		for j := range d.N() {
-			if j != i && math.Hypot(d.X[2*i]-d.X[2*j], d.X[2*i+1]-d.X[2*j+1]) < radius {
-				lone = false
-				break
-			}
-		}
-		if lone {
-			return i
-		}
+	i := simtest.LoneFlipped(lab, radius)
+	if i < 0 {
+		t.Fatal("no flipped point stands alone")
 	}
-	t.Fatal("no flipped point stands alone")
-	return -1
+	return i
 }
 
 // The mechanism views: the gradient-share toggle, the inspector, touch

@@ -273,7 +273,8 @@ train_check() {
   CHILD=
   cat "$LOGDIR/train-1.out"; tr '\r' '\n' < "$LOGDIR/train-1.err" | grep -v '^ *$' | tail -3
   local msg; msg=$(grep -o 'interrupted at epoch [0-9]*, batch [0-9]*/[0-9]*' "$LOGDIR/train-1.err" | tail -1)
-  if [ "$sent" = 1 ] && [ -n "$msg" ] && [ "$rc" = 0 ] && [ -f "$run/last.ckpt" ]; then
+  # An interrupted run saves its state and exits 130 (128 + SIGINT).
+  if [ "$sent" = 1 ] && [ -n "$msg" ] && [ "$rc" = 130 ] && [ -f "$run/last.ckpt" ]; then
     result train.interrupt "ok: $msg, last.ckpt saved"
   else
     result train.interrupt "fail (rc $rc, SIGINT sent: $sent${msg:+, $msg})"

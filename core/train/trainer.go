@@ -81,6 +81,7 @@ type DivergedError struct {
 	Loss float64
 }
 
+// Error says at which step the run diverged and what to change.
 func (e *DivergedError) Error() string {
 	return fmt.Sprintf("training diverged at step %d (loss %v): lower the learning rate or rho", e.Step, e.Loss)
 }

@@ -31,9 +31,6 @@ type Batch struct {
 	// pre[l] is layer l's pre-activation, d[l] the loss gradient with
 	// respect to it (rows x out_l).
 	pre, d [][]float64
-	// s[l][k] = a^g_{l-1}[k] . a_{l-1}[k] (+1 with biases): the rank-one
-	// coefficient of a perturbed pass at layer l.
-	s [][]float64
 	// wt[l] is layer l's weight matrix transposed (in x out), so that the
 	// forward product runs as rows of axpys that skip zero inputs (ReLU).
 	wt [][]float64
@@ -42,7 +39,7 @@ type Batch struct {
 // NewBatch returns a Batch for n with room for rows examples.
 func (n *Net) NewBatch(rows int) *Batch {
 	L := len(n.layers)
-	b := &Batch{a: make([][]float64, L+1), pre: make([][]float64, L+1), d: make([][]float64, L+1), s: make([][]float64, L+1), wt: make([][]float64, L)}
+	b := &Batch{a: make([][]float64, L+1), pre: make([][]float64, L+1), d: make([][]float64, L+1), wt: make([][]float64, L)}
 	for l, ly := range n.layers {
 		b.wt[l] = make([]float64, ly.In*ly.Out)
 	}
@@ -59,7 +56,6 @@ func (n *Net) grow(b *Batch, rows int) {
 	for l, ly := range n.layers {
 		b.pre[l+1] = make([]float64, b.cap*ly.Out)
 		b.d[l+1] = make([]float64, b.cap*ly.Out)
-		b.s[l+1] = make([]float64, b.cap)
 		if l+1 == len(n.layers) {
 			b.a[l+1] = b.pre[l+1]
 		} else {
@@ -151,13 +147,12 @@ func (n *Net) ForwardBatch(b *Batch, w []float64, g *Batch, c []float64) {
 			gemm(blas.NoTrans, blas.NoTrans, rows, ly.Out, ly.In, 1, in, wt, beta, pre)
 		}
 		if pert {
-			ga, gd, s := g.a[l], g.d[l+1], b.s[l+1]
+			ga, gd := g.a[l], g.d[l+1]
 			for k := range rows {
 				v := floats.Dot(ga[k*ly.In:(k+1)*ly.In], in[k*ly.In:(k+1)*ly.In])
 				if ly.BiasOffset >= 0 {
 					v++
 				}
-				s[k] = v
 				if ck := c[k] * v; ck != 0 {
 					floats.AddScaled(pre[k*ly.Out:(k+1)*ly.Out], ck, gd[k*ly.Out:(k+1)*ly.Out])
 				}

@@ -43,11 +43,6 @@ func NewToy(net *model.Net, d *data.Dataset) *Toy {
 	return &Toy{Net: net, Data: d, bt: net.NewBatch(0)}
 }
 
-// Method returns the method called name for the toy backend.
-func Method(name string, h optim.Hyper) (optim.Method[[]float64, *Examples], error) {
-	return optim.New[[]float64, *Examples](name, h)
-}
-
 // NewVec returns a zero parameter vector.
 func (t *Toy) NewVec() []float64 { return make([]float64, t.Net.NumParams()) }
 
@@ -112,10 +107,8 @@ func (t *Toy) Grad(dst, w []float64, batch []int, p optim.Pass) float64 {
 		}
 	}
 	n.BackwardBatch(t.bt, w, t.r, dh, nil, nil)
-	t.last = t.bt
-	clear(dst)
 	inv := 1 / float64(len(batch))
-	n.AddGradBatch(dst, t.bt, inv)
+	t.meanGrad(dst, t.bt, inv)
 	if p.GammaLast != 0 {
 		wl := n.LastWeights(w)
 		gl := n.LastWeights(dst)
@@ -124,6 +117,14 @@ func (t *Toy) Grad(dst, w []float64, batch []int, p optim.Pass) float64 {
 		}
 	}
 	return loss * inv
+}
+
+// meanGrad sets dst to scale times the summed gradient of b's examples (b's
+// last backward pass) and keeps b as the last pass, for Contributions.
+func (t *Toy) meanGrad(dst []float64, b *model.Batch, scale float64) {
+	t.last = b
+	clear(dst)
+	t.Net.AddGradBatch(dst, b, scale)
 }
 
 // grow returns v with length at least n (reallocated only when too short).
@@ -169,9 +170,7 @@ func (t *Toy) GradAt(dst, w []float64, e *Examples, c []float64) {
 	e.r = grow(e.r, len(e.chunk)*n.Out)
 	t.residuals(e.r, e.pert, e.chunk)
 	n.BackwardBatch(e.pert, w, e.r, nil, e.clean, c)
-	t.last = e.pert
-	clear(dst)
-	n.AddGradBatch(dst, e.pert, 1/float64(len(e.chunk)))
+	t.meanGrad(dst, e.pert, 1/float64(len(e.chunk)))
 }
 
 // ResidualsAt sets r to r_k(w + c_k G_k).
@@ -190,9 +189,7 @@ func (t *Toy) VJPAt(dst, w []float64, e *Examples, c, r []float64) {
 		t.forwardAt(w, e, c)
 	}
 	n.BackwardBatch(e.pert, w, r, nil, e.clean, c)
-	t.last = e.pert
-	clear(dst)
-	n.AddGradBatch(dst, e.pert, 1/float64(len(e.chunk)))
+	t.meanGrad(dst, e.pert, 1/float64(len(e.chunk)))
 }
 
 // Contributions sets dst[k] (one per example of the last gradient pass:

@@ -138,32 +138,6 @@ func (e *evaluator) accuracy(n *model.Net, w []float64, d *data.Dataset) (acc, l
 	return acc / k, loss / k
 }
 
-// Evaluator measures weights on datasets with batched passes, without
-// allocating once made. It is not safe for concurrent use.
-type Evaluator struct {
-	net *model.Net
-	e   evaluator
-}
-
-// NewEvaluator returns an Evaluator for n.
-func NewEvaluator(n *model.Net) *Evaluator { return &Evaluator{net: n, e: newEvaluator(n)} }
-
-// Accuracy returns the accuracy and mean loss of weights w on d.
-func (v *Evaluator) Accuracy(w []float64, d *data.Dataset) (acc, loss float64) {
-	return v.e.accuracy(v.net, w, d)
-}
-
-// Predict sets dst[i] (length d.N()) to the predicted class of example i.
-func (v *Evaluator) Predict(dst []int, w []float64, d *data.Dataset) {
-	for lo := 0; lo < d.N(); lo += evalRows {
-		hi := min(lo+evalRows, d.N())
-		v.e.forward(v.net, w, d, lo, hi)
-		for k := range hi - lo {
-			dst[lo+k] = model.Predict(v.net.Logits(v.e.b, k))
-		}
-	}
-}
-
 func b2f(b bool) float64 {
 	if b {
 		return 1

@@ -246,25 +246,35 @@ func (t *Trainer) Step() error {
 // reads what the step's last pass left (no extra pass, no allocation once
 // warm) and returns false before the first step.
 func (t *Trainer) Shares(dst []float64) bool {
-	if t.step == 0 || t.last == nil {
+	contrib := t.contributions()
+	if contrib == nil {
 		return false
 	}
-	if len(t.contrib) < len(t.last) {
-		t.contrib = make([]float64, len(t.last))
-	}
-	n := t.backend.Contributions(t.contrib)
 	clear(dst)
 	sum := 0.0
-	for k, i := range t.last[:n] {
-		dst[i] = t.contrib[k]
-		sum += t.contrib[k]
+	for k, i := range t.last[:len(contrib)] {
+		dst[i] = contrib[k]
+		sum += contrib[k]
 	}
 	if sum > 0 {
-		for _, i := range t.last[:n] {
+		for _, i := range t.last[:len(contrib)] {
 			dst[i] /= sum
 		}
 	}
 	return true
+}
+
+// contributions returns the norms of the last step's per-example
+// contributions, in the order of its batch (t.last); nil before the first
+// step (t.last is nil until then, and after the training set changes).
+func (t *Trainer) contributions() []float64 {
+	if t.last == nil {
+		return nil
+	}
+	if len(t.contrib) < len(t.last) {
+		t.contrib = make([]float64, len(t.last))
+	}
+	return t.contrib[:t.backend.Contributions(t.contrib)]
 }
 
 // cleanShare returns the share of the last step's update that comes from
@@ -272,7 +282,8 @@ func (t *Trainer) Shares(dst []float64) bool {
 // initial weights (m's per-example gradient norms), the same for every
 // method.
 func (t *Trainer) cleanShare(m Metrics) float64 {
-	if t.step == 0 || t.last == nil {
+	contrib := t.contributions()
+	if contrib == nil {
 		n := float64(t.Train.N())
 		nf := float64(t.Train.NumFlipped())
 		c, f := m.GradNormClean*(n-nf), 0.0
@@ -281,15 +292,11 @@ func (t *Trainer) cleanShare(m Metrics) float64 {
 		}
 		return c / (c + f)
 	}
-	if len(t.contrib) < len(t.last) {
-		t.contrib = make([]float64, len(t.last))
-	}
-	n := t.backend.Contributions(t.contrib)
 	clean, sum := 0.0, 0.0
-	for k, i := range t.last[:n] {
-		sum += t.contrib[k]
+	for k, i := range t.last[:len(contrib)] {
+		sum += contrib[k]
 		if !t.Train.Flipped[i] {
-			clean += t.contrib[k]
+			clean += contrib[k]
 		}
 	}
 	return clean / sum

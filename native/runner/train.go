@@ -166,9 +166,6 @@ func Train(ctx context.Context, c Config, o Options) error {
 				fmt.Fprintln(o.Log, "note: with BatchNorm each per-example pass normalises an example by its own statistics; the paper uses LayerNorm (--norm ln)")
 			}
 		}
-		b.OnChunk = func(from, to int, err error) {
-			fmt.Fprintf(o.Log, "chunk %d ran out of memory (%v): continuing with chunk %d\n", from, err, to)
-		}
 	}
 
 	save := func(path string) error {
@@ -220,10 +217,7 @@ func Train(ctx context.Context, c Config, o Options) error {
 			if c.PerExample() {
 				b.UpdateRunningStats(w)
 			}
-			loss, err := b.Step(opt, w, b.Batch())
-			if err != nil {
-				return fmt.Errorf("epoch %d, batch %d: %w", epoch+1, st.Step+1, err)
-			}
+			loss := opt.Step(b, w, b.Batch())
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return fmt.Errorf("loss is %g at epoch %d, batch %d: stopped; the last good checkpoint is %s (try a smaller lr or rho)", loss, epoch+1, st.Step+1, lastPath)
 			}

@@ -29,10 +29,7 @@ type Backend struct {
 	// ChunkSize is the most examples a per-example pass takes at once
 	// (0: chosen from the memory at hand, see AutoChunk).
 	ChunkSize int
-	// OnChunk, if set, hears of each halving of the chunk after an
-	// out-of-memory failure (Direction).
-	OnChunk func(from, to int, err error)
-	auto    int
+	auto      int
 }
 
 var _ optim.Backend[Vec, *Examples] = (*Backend)(nil)

@@ -4,7 +4,6 @@ package torchnet
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
@@ -83,8 +82,8 @@ func memAvailable() int64 { return 1024 * ProcKiB("/proc/meminfo", "MemAvailable
 // AutoChunk returns the chunk used when ChunkSize is 0. On a CPU it is the
 // largest up to MaxAutoChunk whose estimated memory (ExampleBytes per
 // example) stays within 1 GiB and within the budget (half the available
-// memory); on a GPU it is MaxAutoChunk (an out-of-memory failure then
-// halves it, see Direction).
+// memory); on a GPU it is MaxAutoChunk (gotch ends the process on a
+// LibTorch error, out-of-memory included: start again with a smaller chunk).
 func (b *Backend) AutoChunk() int {
 	budget := b.memBudget()
 	if budget <= 0 {
@@ -110,44 +109,6 @@ func (b *Backend) CheckChunk() error {
 }
 
 func gb(n int64) float64 { return float64(n) / 1e9 }
-
-// Step takes one step of o at w on the batch. When a per-example pass runs
-// out of memory (LibTorch's allocator fails: a GPU whose free memory the
-// automatic chunk could not know), it halves the chunk and takes the step
-// again: exact, since chunking does not change the result and w is only
-// updated once the direction is complete. Other failures are returned as
-// errors.
-func (b *Backend) Step(o *optim.Optimizer[Vec, *Examples], w Vec, batch []int) (loss float64, err error) {
-	for {
-		loss, err = b.try(o, w, batch)
-		if err == nil || !outOfMemory(err) {
-			return loss, err
-		}
-		c := b.Chunk()
-		if c <= 1 {
-			return loss, fmt.Errorf("out of memory even at chunk 1: %w", err)
-		}
-		b.ChunkSize = c / 2
-		if b.OnChunk != nil {
-			b.OnChunk(c, b.ChunkSize, err)
-		}
-	}
-}
-
-// outOfMemory reports whether err is LibTorch's allocation failure (CUDA or CPU).
-func outOfMemory(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "out of memory") || strings.Contains(s, "not enough memory") || strings.Contains(s, "can't allocate memory")
-}
-
-func (b *Backend) try(o *optim.Optimizer[Vec, *Examples], w Vec, batch []int) (loss float64, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return o.Step(b, w, batch), nil
-}
 
 // NewOptimizer returns the optimizer of the method called name for the
 // LibTorch backend (optim.NewOptimizer); free its tensors with

@@ -97,8 +97,10 @@ func (c *Config) Validate() error {
 	if !slices.Contains(torchnet.Archs, c.Model) {
 		add("unknown model %q (want one of %s)", c.Model, strings.Join(torchnet.Archs, ", "))
 	}
-	if s := (torchnet.Spec{Norm: c.Norm}); s.NormName() == "" {
+	if n := (torchnet.Spec{Norm: c.Norm}).NormName(); n == "" {
 		add("unknown norm %q (want one of %s)", c.Norm, strings.Join(torchnet.Norms, ", "))
+	} else {
+		c.Norm = n // canonical, as config.yaml records it (a resume compares them)
 	}
 	if !(c.Width > 0 && c.Width <= 16) {
 		add("width must be in (0, 16] (got %g)", c.Width)

@@ -9,6 +9,31 @@ import (
 // CheckResume refuses every change that alters the data or the trajectory
 // of the run being resumed, naming the key and both values, and allows the
 // safe ones (more epochs, threads, device).
+// A norm given by another of its names resumes: Validate records the
+// canonical name, as config.yaml does.
+func TestCheckResumeNormAlias(t *testing.T) {
+	dir := t.TempDir()
+	run := Default()
+	run.Dataset, run.Model, run.Norm, run.Epochs, run.Out = "fashion-mnist", "cnn", "LayerNorm", 10, dir
+	if err := run.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if run.Norm != "ln" {
+		t.Fatalf("norm %q after Validate, want ln", run.Norm)
+	}
+	if err := WriteConfig(filepath.Join(dir, ConfigFile), run); err != nil {
+		t.Fatal(err)
+	}
+	again := run
+	again.Norm = "layernorm"
+	if err := again.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckResume(again); err != nil {
+		t.Errorf("resume with norm layernorm refused: %v", err)
+	}
+}
+
 func TestCheckResume(t *testing.T) {
 	dir := t.TempDir()
 	run := Default()

@@ -82,9 +82,9 @@ type Lab struct {
 	// Custom is true when the training points are a user's own
 	// (WithPoints) rather than the preset's.
 	Custom bool
-	// Every is the interval, in steps, of the curve samples (at least 1;
-	// the app raises it with the speed so a frame samples each panel at
-	// most once).
+	// Every is the interval, in steps, of the curve samples (at least 1).
+	// New and With set it from P.Speed (CurveEvery), so that a frame
+	// samples each panel at most once; the app raises it with the speed.
 	Every int
 }
 
@@ -104,7 +104,7 @@ func New(p Params) (*Lab, error) {
 	if s.Train.D != 2 {
 		return nil, fmt.Errorf("new lab: preset %s is not 2-D", p.Preset)
 	}
-	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: 5}
+	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: CurveEvery(p.Speed)}
 	l.View = FitView(s.Train)
 	if err := l.Reset(); err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (l *Lab) With(q Params) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
-	n := &Lab{P: q, Config: cfg, Setup: l.Setup, Train: l.Train, Added: l.Added, View: l.View, Every: l.Every, Custom: l.Custom}
+	n := &Lab{P: q, Config: cfg, Setup: l.Setup, Train: l.Train, Added: l.Added, View: l.View, Every: CurveEvery(q.Speed), Custom: l.Custom}
 	if err := n.Reset(); err != nil {
 		return nil, err
 	}

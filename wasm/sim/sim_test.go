@@ -284,3 +284,32 @@ func TestPresetsAre2D(t *testing.T) {
 		t.Error("the demo accepted a preset that is not 2-D")
 	}
 }
+
+// The curve interval follows the speed through New and With (a new seed
+// rebuilds the lab), so that a fast frame samples each panel at most once.
+func TestCurveEveryFollowsSpeed(t *testing.T) {
+	p := Default()
+	p.Speed = 16
+	l, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Every != CurveEvery(16) {
+		t.Fatalf("New: Every %d, want %d", l.Every, CurveEvery(16))
+	}
+	for _, change := range []func(q *Params){
+		func(q *Params) { q.Seed++ },
+		func(q *Params) { q.Rho = 0.05 },
+		func(q *Params) { q.Speed = 32 },
+	} {
+		q := l.P
+		change(&q)
+		n, err := l.With(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Every != CurveEvery(q.Speed) {
+			t.Errorf("With %+v: Every %d, want %d", q, n.Every, CurveEvery(q.Speed))
+		}
+	}
+}

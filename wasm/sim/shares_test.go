@@ -61,7 +61,8 @@ func TestFlippedShare(t *testing.T) {
 	}
 	for _, c := range cases {
 		got := FlippedShare(c.s)
-		if !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want)) && math.Abs(got-c.want) > 1e-12 {
+		ok := got == c.want || math.IsNaN(got) && math.IsNaN(c.want) || math.Abs(got-c.want) <= 1e-12
+		if !ok {
 			t.Errorf("FlippedShare(%+v) = %g, want %g", c.s, got, c.want)
 		}
 	}

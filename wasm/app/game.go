@@ -141,7 +141,6 @@ func (g *Game) Update() error {
 	}
 	if s.fastForwarding() {
 		s.fastForward()
-		g.heat.invalidate()
 		g.heat.refresh(s.lab, true)
 		s.frame++
 		return nil

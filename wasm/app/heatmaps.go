@@ -19,7 +19,7 @@ type heatMaps struct {
 // heatMap is one panel's heat map.
 type heatMap struct {
 	heat  *sim.Heat
-	segs  []sim.Segment // the boundary, in unit coordinates of the plane; nil: render again
+	segs  []sim.Segment // the boundary, in unit coordinates of the plane
 	stamp uint64        // the heatMaps render count at its last render (0: none yet)
 }
 
@@ -46,15 +46,8 @@ func (h *heatMaps) sync(s *session) error {
 // grid returns the heat maps' grid size.
 func (h *heatMaps) grid() int { return h.maps[0].heat.G }
 
-// invalidate marks every heat map for rendering.
-func (h *heatMaps) invalidate() {
-	for _, m := range h.maps {
-		m.segs = nil
-	}
-}
-
-// refresh renders the heat maps whose panel's weights changed (or whose
-// boundary is nil: invalidated, or empty when last rendered) and returns how many it did: all of them if all is set, else
+// refresh renders the heat maps whose panel's weights changed and returns
+// how many it did: all of them if all is set, else
 // at most one (round robin), so a frame's work stays bounded however many
 // panels run.
 func (h *heatMaps) refresh(lab *sim.Lab, all bool) int {
@@ -63,7 +56,7 @@ func (h *heatMaps) refresh(lab *sim.Lab, all bool) int {
 		i := h.rr % len(h.maps)
 		h.rr++
 		m, p := h.maps[i], lab.Panels[i]
-		if m.heat.Version == p.Version && m.segs != nil {
+		if m.heat.Version == p.Version {
 			continue
 		}
 		m.heat.Render(lab.Setup.Net, p.T.W, lab.View)

@@ -68,7 +68,7 @@ func TestReadDeepRun(t *testing.T) {
 // writeRun writes a synthetic native run: 8 epochs, test accuracy peaking
 // at best (epoch 4), flipped-train accuracy crossing 50% at epoch memAt
 // (0: never).
-func writeRun(t *testing.T, dir, method string, noise float64, seed int, best float64, memAt int) {
+func writeRun(t *testing.T, dir, method string, noise float64, seed int, best float64, memAt, epochs int) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func writeRun(t *testing.T, dir, method string, noise float64, seed int, best fl
 	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(cfg), 0o644)
 	var rows []runner.Row
 	top, topEp := 0.0, 0
-	for ep := 1; ep <= 8; ep++ {
+	for ep := 1; ep <= epochs; ep++ {
 		acc := best - 0.01*math.Abs(float64(ep-4)) + 0.001*float64(seed)
 		if acc > top {
 			top, topEp = acc, ep
@@ -130,8 +130,8 @@ func TestDeepClaims(t *testing.T) {
 			dir := t.TempDir()
 			for k, v := range m {
 				for s := 0; s < 3; s++ {
-					writeRun(t, filepath.Join(dir, fmt.Sprintf("%s-40-%d", k, s)), k, 0.4, s, v[0].best, v[0].memAt)
-					writeRun(t, filepath.Join(dir, fmt.Sprintf("%s-0-%d", k, s)), k, 0, s, v[1].best, v[1].memAt)
+					writeRun(t, filepath.Join(dir, fmt.Sprintf("%s-40-%d", k, s)), k, 0.4, s, v[0].best, v[0].memAt, 8)
+					writeRun(t, filepath.Join(dir, fmt.Sprintf("%s-0-%d", k, s)), k, 0, s, v[1].best, v[1].memAt, 8)
 				}
 			}
 			cs, err := deepClaims([]string{dir}, t.TempDir())
@@ -148,4 +148,33 @@ func TestDeepClaims(t *testing.T) {
 			}
 		})
 	}
+}
+
+// D5's premise counts the SGD runs that memorise: two of three that never
+// do, shorter than the third, must not count as memorised.
+func TestDeepMemorisationPremiseCountsRuns(t *testing.T) {
+	dir := t.TempDir()
+	for s := 0; s < 3; s++ {
+		memAt, epochs := 3, 8
+		if s > 0 {
+			memAt, epochs = 0, 5
+		}
+		writeRun(t, filepath.Join(dir, fmt.Sprintf("sgd-40-%d", s)), "sgd", 0.4, s, 0.70, memAt, epochs)
+		writeRun(t, filepath.Join(dir, fmt.Sprintf("sam-40-%d", s)), "sam", 0.4, s, 0.76, 5, 8)
+	}
+	cs, err := deepClaims([]string{dir}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		for _, x := range c.Tests {
+			if strings.HasPrefix(x.Name, "SGD memorises") {
+				if x.Pass || x.Detail != "in 1/3 runs" {
+					t.Errorf("%s: pass %v, %s; want a failed premise, in 1/3 runs", x.Name, x.Pass, x.Detail)
+				}
+				return
+			}
+		}
+	}
+	t.Fatal("no memorisation premise in the deep claims")
 }

@@ -168,6 +168,7 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 		}
 		w.Drop()
 		torchnet.DropOptimizer(m)
+		b.DropExamples() // the last chunk's per-example gradients: not the next method's memory
 		out = append(out, res)
 		if report != nil {
 			report(res)

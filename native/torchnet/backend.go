@@ -12,7 +12,7 @@ import (
 )
 
 // Backend runs core/optim's methods on a Net: it implements
-// optim.Backend[Vec]. Examples are positions 0..B-1 in the current batch,
+// optim.Backend[Vec, *Examples]. Examples are positions 0..B-1 in the current batch,
 // set by SetBatch. A Backend is used from one goroutine at a time.
 type Backend struct {
 	Net *Net
@@ -30,6 +30,7 @@ type Backend struct {
 	// (0: chosen from the memory at hand, see AutoChunk).
 	ChunkSize int
 	auto      int
+	examples  []*Examples // handed out by NewExamples, freed by DropExamples
 }
 
 var _ optim.Backend[Vec, *Examples] = (*Backend)(nil)
@@ -82,8 +83,21 @@ func (b *Backend) dropBatch() {
 	b.x, b.y, b.xs, b.ys = nil, nil, nil, nil
 }
 
-// Close frees the batch tensors.
-func (b *Backend) Close() { b.dropBatch() }
+// Close frees the batch tensors and the per-example values.
+func (b *Backend) Close() {
+	b.dropBatch()
+	b.DropExamples()
+}
+
+// DropExamples frees the tensors of every per-example value NewExamples
+// handed out (a chunk's inputs and per-example gradients, about chunk x
+// parameters), which a method keeps between steps. The values stay usable:
+// the next ExampleGrads refills them.
+func (b *Backend) DropExamples() {
+	for _, e := range b.examples {
+		e.drop()
+	}
+}
 
 // inputs returns the images and labels of the examples in batch; own reports
 // whether the caller must drop them.

@@ -266,8 +266,13 @@ func (f *pass) sumCrossEntropy(logits, y *ts.Tensor) *ts.Tensor {
 	return f.keep(lp.MustNllLoss(y, ts.None, ts.ReductionSum, -100, false))
 }
 
-// NewExamples returns an empty per-example batch value.
-func (b *Backend) NewExamples() *Examples { return &Examples{} }
+// NewExamples returns an empty per-example batch value; Close (or
+// DropExamples) frees its tensors.
+func (b *Backend) NewExamples() *Examples {
+	e := &Examples{}
+	b.examples = append(b.examples, e)
+	return e
+}
 
 // ExampleGrads computes every example's gradient of the chunk in one
 // backward pass of the summed loss (eachOps).

@@ -138,7 +138,7 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 		if err != nil {
 			return out, err
 		}
-		per := m.Name() == "1sam" || m.Name() == "lsam" || m.Name() == "jsam"
+		per := perExample(m.Name())
 		ResetPeakRSS()
 		w := net.Init(c.Seed)
 		res := SpeedResult{Method: m.Name()}

@@ -127,8 +127,10 @@ func TestNumAndStatJSONMatchEncodingJSON(t *testing.T) {
 			t.Errorf("%g: %s, encoding/json %s", f, got, want)
 		}
 	}
-	if b, _ := Num(math.NaN()).MarshalJSON(); string(b) != "null" {
-		t.Errorf("NaN: %s", b)
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if b, _ := Num(f).MarshalJSON(); string(b) != "null" {
+			t.Errorf("%g: %s, want null", f, b)
+		}
 	}
 	b, _ := json.Marshal(NewStat([]float64{0.5, 0.75}))
 	var back struct {

@@ -105,7 +105,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	if _, err := model.ParseActivation(c.Model.Activation); err != nil {
-		add("model.activation: %v", err)
+		add("model.activation: %w", err)
 	}
 	if !(c.Model.InitScale >= 0) || math.IsInf(c.Model.InitScale, 0) {
 		add("model.init_scale must be >= 0 and finite (got %g)", c.Model.InitScale)
@@ -113,7 +113,7 @@ func (c *Config) Validate() error {
 	tc := c.Train
 	tc.Method = "sgd"
 	if err := tc.Validate(); err != nil {
-		add("train: %v", err)
+		add("train: %w", err)
 	}
 	if len(c.Methods) == 0 {
 		add("methods: name at least one of %s", strings.Join(optim.Names, ", "))
@@ -122,7 +122,7 @@ func (c *Config) Validate() error {
 	for i, m := range c.Methods {
 		n, err := optim.Canonical(m)
 		if err != nil {
-			add("methods[%d]: %v", i, err)
+			add("methods[%d]: %w", i, err)
 			continue
 		}
 		if j, dup := seen[n]; dup {
@@ -132,7 +132,7 @@ func (c *Config) Validate() error {
 	}
 	for m, r := range c.MethodRho {
 		if _, err := optim.Canonical(m); err != nil {
-			add("method_rho: %v", err)
+			add("method_rho: %w", err)
 		}
 		if !(r >= 0) || math.IsInf(r, 0) {
 			add("method_rho[%s] must be >= 0 and finite (got %g)", m, r)

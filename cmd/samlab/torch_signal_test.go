@@ -114,10 +114,16 @@ func TestTorchSignalsSaveAndResumeExactly(t *testing.T) {
 					t.Fatalf("epoch %d differs:\n uninterrupted %+v\n resumed       %+v", i+1, a, b)
 				}
 			}
-			_, p1, _, _, _ := runner.LoadCheckpoint(filepath.Join(ref, runner.LastFile))
+			_, p1, _, _, err := runner.LoadCheckpoint(filepath.Join(ref, runner.LastFile))
+			if err != nil {
+				t.Fatal(err)
+			}
 			_, p2, _, _, err := runner.LoadCheckpoint(filepath.Join(out, runner.LastFile))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if len(p1) == 0 || len(p1) != len(p2) {
+				t.Fatalf("checkpoints hold %d and %d parameters", len(p1), len(p2))
 			}
 			for i := range p1 {
 				if p1[i] != p2[i] {
@@ -125,6 +131,61 @@ func TestTorchSignalsSaveAndResumeExactly(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTorchSweepInterrupted: SIGINT stops a local sweep with exit status
+// 130 (its running cell saves its state, which is not a failure), and the
+// same command then finishes the grid.
+func TestTorchSweepInterrupted(t *testing.T) {
+	if os.Getenv("SAMLAB_DATA_ARGS") != "" {
+		t.Skip("in the child")
+	}
+	data := tinyMNIST(t, 160, 40)
+	root := filepath.Join(t.TempDir(), "grid")
+	args := []string{"sweep", "--dataset", "mnist", "--data", data, "--model", "cnn", "--norm", "ln", "--width", "0.25",
+		"--methods", "sgd", "--noises", "0.4", "--seeds", "1", "--epochs", "30", "--batch", "16", "--lr", "0.05",
+		"--augment=false", "--threads", "2", "--device", "cpu", "--root", root}
+	exe, _ := filepath.Abs(os.Args[0])
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), "SAMLAB_AS_MAIN=1")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cell := ""
+	deadline := time.Now().Add(2 * time.Minute)
+	for cell == "" && time.Now().Before(deadline) {
+		ms, _ := filepath.Glob(filepath.Join(root, "*", runner.MetricsFile))
+		if len(ms) == 1 {
+			if rows, _ := runner.ReadMetrics(ms[0]); len(rows) >= 1 {
+				cell = filepath.Dir(ms[0])
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != ExitInterrupted {
+		t.Fatalf("sweep: exit %d, want %d; stdout %q stderr %q", code, ExitInterrupted, stdout.String(), stderr.String())
+	}
+	if cell == "" {
+		t.Fatal("the cell wrote no epoch before the deadline")
+	}
+	if !strings.Contains(stderr.String(), "run the same command again") || strings.Contains(stderr.String(), "failed") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	if rows, _ := runner.ReadMetrics(filepath.Join(cell, runner.MetricsFile)); len(rows) >= 30 {
+		t.Fatalf("the cell finished before the signal (%d epochs): make it longer", len(rows))
+	}
+	again := exec.Command(exe, args...)
+	again.Env = append(os.Environ(), "SAMLAB_AS_MAIN=1")
+	if out, err := again.CombinedOutput(); err != nil {
+		t.Fatalf("the same sweep again: %v\n%s", err, out)
+	}
+	if rows, err := runner.ReadMetrics(filepath.Join(cell, runner.MetricsFile)); err != nil || len(rows) != 30 {
+		t.Fatalf("after the second sweep: %v, %d epochs, want 30", err, len(rows))
 	}
 }
 

@@ -166,6 +166,10 @@ func RunLocal(ctx context.Context, cells []Config, exe string, parallel int, pro
 			stop()
 			mu.Lock()
 			defer mu.Unlock()
+			if err != nil && ctx.Err() != nil { // interrupted by us: train saved its state (exit 130)
+				progress(fmt.Sprintf("%s: interrupted, state saved", filepath.Base(c.Out)))
+				return
+			}
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("%s: %v (see %s)", filepath.Base(c.Out), err, logf.Name()))
 				progress(fmt.Sprintf("%s: failed", filepath.Base(c.Out)))

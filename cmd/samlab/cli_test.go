@@ -110,6 +110,7 @@ func TestBadInputReport(t *testing.T) {
 		{[]string{"report", "--seeds", "-1", "--out", "r"}, 1, "-seeds must be in [0, 1000], 0 meaning the default (got -1)"},
 		{[]string{"report", "--workers", "-3", "--out", "r"}, 1, "-workers must be in [0, 1000]"},
 		{[]string{"report", "now", "--out", "r"}, 2, `unexpected argument "now"`},
+		{[]string{"report", "--deep", "nowhere", "--out", "r"}, 1, "-deep: deep: lstat nowhere: no such file or directory"},
 		{[]string{"report", "--out", "/proc/r"}, 1, "-out /proc/r"},
 	})
 }

@@ -50,12 +50,17 @@ func runReport(ctx context.Context, args []string) error {
 			return fmt.Errorf("-docs %s: %w", *docs, err)
 		}
 	}
+	if len(deep) > 0 { // the run folders must be readable before minutes of toy runs
+		if _, err := report.FindDeepRuns(deep); err != nil {
+			return fmt.Errorf("-deep: %w", err)
+		}
+	}
 	if *deepRunData != "" {
 		var log io.Writer = os.Stderr
 		if *quiet {
 			log = nil
 		}
-		dirs, _, err := deepRun(ctx, *deepRunData, *out, *quick, log)
+		dirs, err := deepRun(ctx, *deepRunData, *out, *quick, log)
 		if errors.Is(err, context.Canceled) {
 			return interrupted{fmt.Errorf("interrupted: finished deep runs are kept; run the same command again to continue")}
 		}

@@ -66,11 +66,11 @@ func runSweep(ctx context.Context, args []string) error {
 	if g.Rhos, err = parseFloats("rhos", *rhos); err != nil {
 		return err
 	}
-	for s := 0; s < *seeds; s++ {
-		g.Seeds = append(g.Seeds, base.Seed+uint64(s))
-	}
 	if *seeds < 1 || *seeds > runner.MaxCells {
 		return fmt.Errorf("-seeds must be in [1, %d] (got %d)", runner.MaxCells, *seeds)
+	}
+	for s := 0; s < *seeds; s++ {
+		g.Seeds = append(g.Seeds, base.Seed+uint64(s))
 	}
 	cells, err := g.Cells(*root)
 	if err != nil {

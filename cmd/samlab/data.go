@@ -62,21 +62,24 @@ func (c dataCmd) run(ctx context.Context, args []string) error {
 // the dataset name.
 func (c dataCmd) fetch(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("data fetch", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs.SetOutput(io.Discard) // a flag error is one line (below); -h prints the usage
 	dir := fs.String("dir", "", "target `folder` (default: "+dataset.DefaultDir("cifar10")+", where samlab train --dataset cifar10 looks)")
 	force := fs.Bool("force", false, "download and replace even a valid copy")
 	src := c.src
 	fs.StringVar(&src.URL, "url", src.URL, "archive `URL`, for a mirror of the same file")
 	fs.StringVar(&src.MD5, "md5", src.MD5, "expected `MD5` of the archive (change it only with --url for a different archive)")
-	fs.Usage = func() {
-		fmt.Fprint(c.stderr, dataUsage+"\nflags:\n")
-		fs.PrintDefaults()
-	}
 	var pos []string
 	rest := args
 	for {
-		if err := fs.Parse(rest); err != nil {
+		err := fs.Parse(rest)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(c.stderr, dataUsage+"\nflags:\n")
+			fs.SetOutput(c.stderr)
+			fs.PrintDefaults()
 			return err
+		}
+		if err != nil {
+			return flagError{fmt.Errorf("%v (samlab data fetch -h lists the flags)", err)}
 		}
 		if fs.NArg() == 0 {
 			break

@@ -253,6 +253,9 @@ func TestDataUsage(t *testing.T) {
 				if strings.Contains(err.Error(), "\n") {
 					t.Errorf("error is not one line: %q", err)
 				}
+				if errb.Len() != 0 {
+					t.Errorf("stderr %q besides the error", errb.String())
+				}
 			}
 		})
 	}

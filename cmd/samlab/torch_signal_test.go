@@ -213,6 +213,8 @@ func TestTorchBadInput(t *testing.T) {
 		{[]string{"sweep", "--slurm", "--dataset", "cifar10", "--data", "nowhere", "--root", "X"}, 1, "cifar10: dataset folder nowhere does not exist"},
 		{[]string{"collect", "extra", "--root", "X"}, 2, `unexpected argument "extra"`},
 		{[]string{"speed", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"speed", "--chunk", "-1"}, 1, "-chunk must be >= 0 (got -1)"},
+		{[]string{"speed", "--steps", "0"}, 1, "-steps must be >= 1 (got 0)"},
 		{[]string{"report", "--deep-run", "cifar10", "--quick", "--out", "r"}, 1, "--deep-run: cifar10: dataset folder data/cifar10 does not exist"},
 	})
 }

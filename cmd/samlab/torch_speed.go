@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -37,6 +38,15 @@ func runSpeed(ctx context.Context, args []string) error {
 	chunk := fs.Int("chunk", 0, "examples per per-example pass (1-SAM, L-SAM, J-SAM); 0: automatic from the available memory")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	for _, v := range []struct {
+		name   string
+		n, min int
+	}{{"batch", *batch, 1}, {"steps", *steps, 1}, {"warmup", *warmup, 0}, {"rounds", *rounds, 1}, {"classes", *classes, 2},
+		{"threads", *threads, 0}, {"rss-every", *rss, 0}, {"chunk", *chunk, 0}} {
+		if v.n < v.min {
+			return fmt.Errorf("-%s must be >= %d (got %d)", v.name, v.min, v.n)
+		}
 	}
 	var c, h, w int
 	if _, err := fmt.Sscanf(*shape, "%dx%dx%d", &c, &h, &w); err != nil {
@@ -73,5 +83,8 @@ func runSpeed(ctx context.Context, args []string) error {
 			fmt.Printf("  rss after %d steps: %d KiB\n", s.Step, s.KiB)
 		}
 	})
+	if errors.Is(err, context.Canceled) {
+		return interrupted{errors.New("interrupted")}
+	}
 	return err
 }

@@ -164,3 +164,29 @@ func TestMetricsAndCheckpointRoundTrip(t *testing.T) {
 		t.Fatalf("truncated checkpoint: %v", err)
 	}
 }
+
+// A grid whose axis repeats a value is refused, naming it (two identical
+// cells would train the same run twice into one folder).
+func TestCellsRefuseRepeats(t *testing.T) {
+	base := Default()
+	base.Dataset = "fashion-mnist"
+	cases := []struct {
+		g    Grid
+		want string
+	}{
+		{Grid{Base: base, Methods: []string{"sgd", "SGD"}, Noises: []float64{0}, Rhos: []float64{0.01}, Seeds: []uint64{0}}, "sweep: methods[1]: SGD repeats methods[0]"},
+		{Grid{Base: base, Methods: []string{"sam", "1sam"}, Noises: []float64{0.4, 0.4}, Rhos: []float64{0.01}, Seeds: []uint64{0}}, "sweep: noises[1]: 0.4 repeats noises[0]"},
+		{Grid{Base: base, Methods: []string{"sam"}, Noises: []float64{0}, Rhos: []float64{0.05, 0.01, 0.05}, Seeds: []uint64{0}}, "sweep: rhos[2]: 0.05 repeats rhos[0]"},
+		{Grid{Base: base, Methods: []string{"adam", "adam"}, Noises: []float64{0}, Rhos: []float64{0.01}, Seeds: []uint64{0}}, "sweep: methods[1]: adam repeats methods[0]"},
+	}
+	for _, tc := range cases {
+		_, err := tc.g.Cells(t.TempDir())
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%v: error %v, want %q", tc.g.Methods, err, tc.want)
+		}
+	}
+	cells, err := Grid{Base: base, Methods: []string{"sgd", "sam"}, Noises: []float64{0, 0.4}, Rhos: []float64{0.01, 0.05}, Seeds: []uint64{0}}.Cells(t.TempDir())
+	if err != nil || len(cells) != 6 { // sgd: one rho
+		t.Fatalf("%d cells, %v; want 6", len(cells), err)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/samlab/samlab/core/optim"
 )
 
 // Grid is a sweep: every combination of methods, noise rates, rho values
@@ -32,6 +34,19 @@ func CellName(c Config) string {
 	return fmt.Sprintf("%s_noise%s_rho%s_seed%d", c.Method, f(c.Noise), f(c.Rho), c.Seed)
 }
 
+// repeats reports the first value of an axis that repeats an earlier one
+// (compared by key), which would make two identical cells.
+func repeats[T comparable](axis string, vs []T, key func(T) T) error {
+	at := map[T]int{}
+	for i, v := range vs {
+		if j, ok := at[key(v)]; ok {
+			return fmt.Errorf("sweep: %s[%d]: %v repeats %s[%d]", axis, i, v, axis, j)
+		}
+		at[key(v)] = i
+	}
+	return nil
+}
+
 // Cells expands the grid into validated configs whose Out is root/CellName.
 // Rho does not matter for SGD and Reg-SGD: they get one cell per noise and
 // seed (with the first rho).
@@ -42,6 +57,22 @@ func (g Grid) Cells(root string) ([]Config, error) {
 	if n := len(g.Methods) * len(g.Noises) * len(g.Rhos) * len(g.Seeds); n > MaxCells {
 		return nil, fmt.Errorf("sweep: %d methods x %d noises x %d rhos x %d seeds = %d cells, more than %d: split the sweep",
 			len(g.Methods), len(g.Noises), len(g.Rhos), len(g.Seeds), n, MaxCells)
+	}
+	if err := repeats("methods", g.Methods, func(m string) string {
+		if c, err := optim.Canonical(m); err == nil {
+			return c
+		}
+		return m // unknown: Validate names it below
+	}); err != nil {
+		return nil, err
+	}
+	for _, ax := range []struct {
+		name string
+		v    []float64
+	}{{"noises", g.Noises}, {"rhos", g.Rhos}} {
+		if err := repeats(ax.name, ax.v, func(x float64) float64 { return x }); err != nil {
+			return nil, err
+		}
 	}
 	var out []Config
 	seen := map[string]bool{}

@@ -93,7 +93,7 @@ func (c *Config) Validate() error {
 	default:
 		add("model.kind must be linear, twolayer or mlp (got %q)", c.Model.Kind)
 	}
-	if c.Model.Kind != "linear" && len(c.Model.Hidden) == 0 {
+	if (c.Model.Kind == "twolayer" || c.Model.Kind == "mlp") && len(c.Model.Hidden) == 0 {
 		add("model.hidden needs at least one width for %s", c.Model.Kind)
 	}
 	if c.Model.Kind == "twolayer" && len(c.Model.Hidden) != 1 {

@@ -4,7 +4,6 @@
 
 SHELL := /bin/bash
 GO ?= go
-GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export GOFLAGS ?= -buildvcs=false
 
@@ -23,7 +22,7 @@ RUN_TARGET := serve
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all help run test test-core vet bench presets clean
+.PHONY: all help run test test-core vet bench clean
 all: build
 
 ## help: list the make targets (from the "## target: what" comments)
@@ -46,10 +45,11 @@ vet:
 	@if $(GO) list -deps ./core/... | grep -q 'hajimehoshi/ebiten\|sugarme/gotch'; then echo "core must not depend on Ebiten or gotch"; exit 1; fi
 	@if CGO_ENABLED=0 GOOS=js GOARCH=wasm $(GO) list -deps ./core/... >/dev/null 2>&1; then :; else echo "core must build for js/wasm without cgo"; exit 1; fi
 
-test-core:
+## test-core: go test ./... (the untagged tests)
+test-core: desktop-deps
 	$(GO) test -count=1 ./...
 
-## bench: the toy engine's step benchmarks (see README "Speed")
+## bench: the toy engine's step benchmarks into build/bench.txt (docs/speed.md)
 bench:
 	mkdir -p build
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 -cpu 1 ./core/... | tee build/bench.txt

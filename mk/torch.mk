@@ -72,8 +72,9 @@ endif
 # libopenblas0-pthread becomes the system's libblas.so.3 (Debian's
 # alternatives), which Debian's libtorch calls for matrix products: the
 # per-example passes' batched products are 3x faster than on the reference
-# BLAS (README "Speed").
+# BLAS (docs/speed.md). g++ builds gotch's C++ wrappers (every flavour).
 torch-deps:
+	$(call apt-install,g++)
 ifeq ($(strip $(LIBTORCH)),)
 	$(call apt-install,libtorch-dev libopenblas0-pthread dataset-fashion-mnist)
 endif
@@ -82,8 +83,9 @@ endif
 torch-bench-deps:
 	$(call apt-install,python3-torch)
 
-## torch-venv: build/venv-torch with torch==$(TORCH_PIP_VERSION) from PyPI (the CUDA wheel, ~4.6 GB with its nvidia-* packages)
+## torch-venv: build/venv-torch with torch from PyPI (TORCH_PIP_VERSION, default 2.11.0) (the CUDA wheel, ~4.6 GB with its nvidia-* packages)
 torch-venv:
+	$(call apt-install,python3-venv)
 	@[ -x $(TORCH_VENV)/bin/python ] || python3 -m venv $(TORCH_VENV)
 	@$(TORCH_VENV)/bin/python -c 'import torch,sys; sys.exit(torch.__version__.split("+")[0] != "$(TORCH_PIP_VERSION)")' 2>/dev/null || \
 	  $(TORCH_VENV)/bin/pip install --no-cache-dir torch==$(TORCH_PIP_VERSION)

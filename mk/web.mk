@@ -58,7 +58,7 @@ web-server: wasm
 	mkdir -p bin
 	$(GO) build -o bin/samlab-web ./cmd/samlab-web
 
-## serve: build everything and serve the demo on 127.0.0.1:$(PORT)
+## serve: build everything and serve the demo on 127.0.0.1 (PORT=8080)
 serve: web-server
 	bin/samlab-web -port $(PORT)
 
@@ -77,11 +77,11 @@ test-desktop: desktop-deps xvfb-deps
 
 ## bench-web: one frame's work at default settings, native and as wasm under Node
 bench-web:
+	$(call apt-install,nodejs)
 	$(GO) test -run '^$$' -bench 'FrameDefault' -benchtime 400x -count 3 ./wasm/sim
 	PATH="$$PATH:$$($(GO) env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'FrameDefault' -benchtime 400x -count 3 ./wasm/sim
 
-## screenshots: real captures for the docs after 1500 steps (browser via chromedp, desktop via Xvfb):
-## the default page, the share view, the inspector on a flipped point, the desktop window
+## screenshots: real captures for the docs after 1500 steps: the page, the share view, the inspector (Chromium), the desktop window (Xvfb)
 screenshots: web-deps xvfb-deps wasm desktop
 	mkdir -p docs
 	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-browser.png $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/

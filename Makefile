@@ -41,7 +41,7 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./core/...
 	@if grep -rl --include='*.go' -e '"syscall/js"' core wasm cmd native 2>/dev/null; then echo "no project package may import syscall/js"; exit 1; fi
-	@if grep -rl --include='*.go' -e 'import "C"' core wasm cmd 2>/dev/null; then echo "core/wasm/cmd must not use cgo"; exit 1; fi
+	@if grep -rlE --include='*.go' -e 'import "C"' -e '^[[:space:]]*"C"$$' core wasm cmd 2>/dev/null; then echo "core/wasm/cmd must not use cgo"; exit 1; fi
 	@if $(GO) list -deps ./core/... | grep -q 'hajimehoshi/ebiten\|sugarme/gotch'; then echo "core must not depend on Ebiten or gotch"; exit 1; fi
 	@if CGO_ENABLED=0 GOOS=js GOARCH=wasm $(GO) list -deps ./core/... >/dev/null 2>&1; then :; else echo "core must build for js/wasm without cgo"; exit 1; fi
 

@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -43,6 +44,15 @@ func (h Hyper) Validate() error {
 
 // Names lists the method names accepted by New, in the paper's order.
 var Names = []string{"sgd", "sam", "1sam", "lsam", "jsam", "regsgd"}
+
+// Rank returns name's place in Names, the order in which tables and
+// figures list the methods; unknown names rank last.
+func Rank(name string) int {
+	if i := slices.Index(Names, name); i >= 0 {
+		return i
+	}
+	return len(Names)
+}
 
 // Labels maps method names to display labels.
 var Labels = map[string]string{

@@ -73,7 +73,7 @@ func groupDeep(runs []*DeepRun) []*deepGroup {
 	var out []*deepGroup
 	for _, k := range order {
 		g := groups[k]
-		sort.SliceStable(g.Keys, func(i, j int) bool { return methodRank(g.Keys[i]) < methodRank(g.Keys[j]) })
+		sort.SliceStable(g.Keys, func(i, j int) bool { return optim.Rank(methodOf(g.Keys[i])) < optim.Rank(methodOf(g.Keys[j])) })
 		out = append(out, g)
 	}
 	return out
@@ -81,14 +81,6 @@ func groupDeep(runs []*DeepRun) []*deepGroup {
 
 // methodOf is a method key's method.
 func methodOf(key string) string { return strings.SplitN(key, " ", 2)[0] }
-
-// methodRank is a key's method's place in optim.Names (unknown methods last).
-func methodRank(key string) int {
-	if i := slices.Index(optim.Names, methodOf(key)); i >= 0 {
-		return i
-	}
-	return len(optim.Names)
-}
 
 // keyLabel is a method key for display, e.g. "1-SAM rho 0.05".
 func keyLabel(key string) string {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,7 +67,7 @@ func Collect(root string) ([]Result, error) {
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i].Config, out[j].Config
 		if a.Method != b.Method {
-			return methodOrder(a.Method) < methodOrder(b.Method)
+			return optim.Rank(a.Method) < optim.Rank(b.Method)
 		}
 		if a.Noise != b.Noise {
 			return a.Noise < b.Noise
@@ -79,13 +78,6 @@ func Collect(root string) ([]Result, error) {
 		return a.Seed < b.Seed
 	})
 	return out, nil
-}
-
-func methodOrder(m string) int {
-	if i := slices.Index(optim.Names, m); i >= 0 {
-		return i
-	}
-	return len(optim.Names)
 }
 
 func (r Result) fields(root string) []string {

@@ -230,7 +230,10 @@ func (n *Net) AddGradBatch(dst []float64, b *Batch, scale float64) {
 // GradNorms sets dst[k] (length Rows) to the norm of example k's gradient
 // J_k^T dz_k from the last BackwardBatch: each layer's part is the outer
 // product delta a^T, of norm ||delta||*||a||, so the gradient is never
-// formed.
+// formed. A gradient so small that its squares underflow (a well-fit
+// example: entries below about 1e-150) still gets its norm, computed again
+// with its errors scaled by their largest entry; only a zero gradient has
+// norm 0.
 func (n *Net) GradNorms(dst []float64, b *Batch) {
 	dst = dst[:b.rows]
 	clear(dst)
@@ -246,6 +249,44 @@ func (n *Net) GradNorms(dst []float64, b *Batch) {
 		}
 	}
 	for k, v := range dst {
-		dst[k] = math.Sqrt(v)
+		if v > tinySquare && !math.IsInf(v, 0) {
+			dst[k] = math.Sqrt(v)
+			continue
+		}
+		dst[k] = n.gradNormScaled(b, k)
 	}
+}
+
+// tinySquare is the squared norm below which GradNorms recomputes a norm
+// with scaling: far above float64's smallest normal number (2.2e-308), so a
+// sum of squares above it lost nothing to underflow.
+const tinySquare = 1e-280
+
+// gradNormScaled returns the norm of example k's gradient with every layer's
+// error scaled by the largest error entry s over all layers:
+// s * sqrt(sum_l ||delta_l/s||^2 (||a_l||^2 + [bias])).
+func (n *Net) gradNormScaled(b *Batch, k int) float64 {
+	s := 0.0
+	for l, ly := range n.layers {
+		for _, v := range b.d[l+1][k*ly.Out : (k+1)*ly.Out] {
+			s = max(s, math.Abs(v))
+		}
+	}
+	if s == 0 || math.IsInf(s, 0) || math.IsNaN(s) {
+		return s
+	}
+	sum := 0.0
+	for l, ly := range n.layers {
+		aa := floats.Norm(b.a[l][k*ly.In:(k+1)*ly.In], 2)
+		aa *= aa
+		if ly.BiasOffset >= 0 {
+			aa++
+		}
+		dd := 0.0
+		for _, v := range b.d[l+1][k*ly.Out : (k+1)*ly.Out] {
+			dd += (v / s) * (v / s)
+		}
+		sum += dd * aa
+	}
+	return s * math.Sqrt(sum)
 }

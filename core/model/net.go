@@ -350,7 +350,14 @@ func Residual(r, z []float64, y int) float64 {
 	for k := range r {
 		r[k] /= s
 	}
-	r[y] -= 1
+	// r_y = p_y - 1 = -sum_{j != y} p_j, summed rather than subtracted so
+	// that a well-fit example keeps its tiny residual's relative precision.
+	r[y] = 0
+	o := 0.0
+	for _, v := range r {
+		o += v
+	}
+	r[y] = -o
 	return m + math.Log(s) - z[y]
 }
 

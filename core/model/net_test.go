@@ -161,3 +161,28 @@ func TestBinaryResidualKeepsPrecision(t *testing.T) {
 		t.Errorf("r = %g", r[0])
 	}
 }
+
+// A well-fit softmax example keeps its residual: r_y = -sum_{j != y} p_j,
+// not p_y - 1, which rounds to 0 once the loss is below 1e-16.
+func TestResidualWellFitSoftmax(t *testing.T) {
+	for _, tc := range []struct {
+		z []float64
+		y int
+	}{
+		{[]float64{50, 0, 0}, 0},
+		{[]float64{-3, 700, 1}, 1},
+		{[]float64{0, 0, 40, 39}, 2},
+	} {
+		r := make([]float64, len(tc.z))
+		Residual(r, tc.z, tc.y)
+		others := 0.0
+		for j, v := range r {
+			if j != tc.y {
+				others += v
+			}
+		}
+		if r[tc.y] == 0 || math.Abs(r[tc.y]+others) > 1e-15*others {
+			t.Errorf("z %v y %d: r_y = %g, want -%g (the sum of the other probabilities)", tc.z, tc.y, r[tc.y], others)
+		}
+	}
+}

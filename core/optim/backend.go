@@ -1,8 +1,23 @@
 package optim
 
-// Eps is added to every norm that divides a perturbation, so a zero gradient
-// gives no perturbation (docs/science.md section 3).
-const Eps = 1e-12
+import "math"
+
+// AscentScale returns rho/norm, the scale c that makes c*g an ascent step of
+// length rho along a vector g of Euclidean norm norm. It is scale-invariant:
+// however small a gradient is, its step keeps the full length rho (a
+// well-fit example's direction is as defined as anyone's). Only a zero
+// gradient, which has no direction, gets 0, as does a norm so small that
+// rho/norm overflows (docs/science.md section 3).
+func AscentScale(rho, norm float64) float64 {
+	if !(norm > 0) {
+		return 0
+	}
+	c := rho / norm
+	if math.IsInf(c, 0) {
+		return 0
+	}
+	return c
+}
 
 // Pass describes one gradient evaluation. Perturbed is true when the weights
 // are a perturbed copy (the second pass of SAM): a backend with running

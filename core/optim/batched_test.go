@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/samlab/samlab/core/model"
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"
@@ -33,12 +35,11 @@ func looped(b *train.Toy, name string, rho float64, w []float64, batch []int) []
 	ri := make([]float64, n.Out)
 	for _, i := range batch {
 		grad(gi, w, i, nil)
-		nrm := 0.0
-		for _, v := range gi {
-			nrm += v * v
-		}
+		// gonum's scaled 2-norm: a well-fit example's tiny gradient keeps
+		// its norm (its squares would underflow).
+		c := optim.AscentScale(rho, floats.Norm(gi, 2))
 		for j := range wp {
-			wp[j] = w[j] + rho/(math.Sqrt(nrm)+optim.Eps)*gi[j]
+			wp[j] = w[j] + c*gi[j]
 		}
 		switch name {
 		case "1sam":
@@ -125,5 +126,75 @@ func TestBatchedEqualsLooped(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Well-fit examples, whose residuals are far below 1e-140 (their gradients'
+// squares underflow), still take an ascent step of length rho: the batched
+// methods equal the reference one example at a time, and each step moves
+// the example's loss (with a step shortened to nothing, it would not).
+func TestBatchedWellFitExamples(t *testing.T) {
+	net := model.MLP(3, []int{8, 6}, 1, model.Tanh)
+	b, w := fixture(t, net, 40, 2, 5)
+	// Scale the output layer so that the logits reach several hundred:
+	// examples on the right side are fit to residuals of e^-300 and less.
+	last := net.LastWeights(w)
+	for j := range last {
+		last[j] *= 3000
+	}
+	r := make([]float64, 1)
+	ws := net.NewWorkspace()
+	var fit []int
+	for i := range 40 {
+		model.Residual(r, net.Forward(ws, w, b.Data.Row(i)), b.Data.Y[i])
+		if math.Abs(r[0]) < 1e-140 && r[0] != 0 {
+			fit = append(fit, i)
+		}
+	}
+	if len(fit) < 3 {
+		t.Fatalf("only %d examples with residuals below 1e-140: the fixture no longer makes well-fit examples", len(fit))
+	}
+	for _, m := range []string{"1sam", "lsam", "jsam"} {
+		for _, i := range fit {
+			want := looped(b, m, 0.5, w, []int{i})
+			mt, err := optim.New[[]float64, *train.Examples](m, optim.Hyper{Rho: 0.5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := b.NewVec()
+			mt.Direction(b, g, w, []int{i})
+			if d := relDiff(g, want); d > 1e-12 || math.IsNaN(d) {
+				t.Errorf("%s example %d: relative difference %.3g to the reference", m, i, d)
+			}
+			if m == "jsam" {
+				continue // J-SAM keeps the clean residual: its scale does not move
+			}
+			// The ascent raises the loss: the perturbed direction's size
+			// differs from the clean gradient's by far more than rounding.
+			sgd := looped(b, "1sam", 0, w, []int{i})
+			if rd := relDiff(g, sgd); rd < 1e-3 {
+				t.Errorf("%s example %d: the direction is within %.2g of the clean gradient: the ascent step vanished", m, i, rd)
+			}
+		}
+	}
+}
+
+// AscentScale is rho/norm, with no epsilon: only a zero or non-finite norm,
+// or one so small that the scale overflows, gets no step.
+func TestAscentScale(t *testing.T) {
+	for _, tc := range []struct {
+		rho, norm, want float64
+	}{
+		{0.5, 2, 0.25},
+		{1, 1e-12, 1e12},
+		{1, 0x1p-900, 0x1p900},
+		{0.1, 0, 0},
+		{1, 5e-324, 0}, // 1/5e-324 overflows
+		{1, math.NaN(), 0},
+		{0, 3, 0},
+	} {
+		if got := optim.AscentScale(tc.rho, tc.norm); got != tc.want {
+			t.Errorf("AscentScale(%g, %g) = %g, want %g", tc.rho, tc.norm, got, tc.want)
+		}
 	}
 }

@@ -7,7 +7,7 @@ type perExample[V, E any] struct {
 	e E
 	// gp is a chunk's contribution when the batch takes several chunks.
 	gp V
-	// For the current chunk: c[k] = rho/(||G_k|| + Eps), so that the
+	// For the current chunk: c[k] = rho/||G_k|| (AscentScale), so that the
 	// ascent step is e_k = c_k G_k, and r its residuals (len*K), first the
 	// clean ones r_k(w). They are views into the buffers below.
 	c, r []float64
@@ -55,11 +55,12 @@ func (s *perExample[V, E]) chunk(b Backend[V, E], w V, k []int, rho float64) flo
 	return loss
 }
 
-// AscentScales sets c[k] = rho/(norm[k] + Eps), the scale of the
-// per-example ascent step e_k = c_k G_k of gradient norm norm[k] (1-SAM,
-// L-SAM and J-SAM; docs/science.md section 3).
+// AscentScales sets c[k] = AscentScale(rho, norm[k]) = rho/norm[k], the
+// scale of the per-example ascent step e_k = c_k G_k of gradient norm
+// norm[k] (1-SAM, L-SAM and J-SAM; docs/science.md section 3): every step
+// has length rho, a well-fit example's included; a zero gradient has none.
 func AscentScales(c, norm []float64, rho float64) {
 	for k, v := range norm {
-		c[k] = rho / (v + Eps)
+		c[k] = AscentScale(rho, v)
 	}
 }

@@ -26,8 +26,8 @@ func (m *SAM[V, E]) Direction(b Backend[V, E], g, w V, batch []int) float64 {
 	return loss
 }
 
-// ascent sets dst = w + rho*g/(||g||+Eps), SAM's ascent point.
+// ascent sets dst = w + rho*g/||g|| (w when g is zero), SAM's ascent point.
 func ascent[V any](b Vectors[V], dst, w, g V, rho float64) {
 	b.Copy(dst, w)
-	b.Axpy(dst, rho/(b.Norm(g)+Eps), g)
+	b.Axpy(dst, AscentScale(rho, b.Norm(g)), g)
 }

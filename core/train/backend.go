@@ -66,7 +66,15 @@ func (t *Toy) Scale(v []float64, a float64) {
 // Norm returns ||v||_2.
 func (t *Toy) Norm(v []float64) float64 { return norm(v) }
 
-func norm(v []float64) float64 { return math.Sqrt(floats.Dot(v, v)) }
+// norm returns ||v||_2, computed again with scaling (gonum's floats.Norm)
+// when the sum of squares underflows or overflows, so that only a zero
+// vector has norm 0 (optim.AscentScale).
+func norm(v []float64) float64 {
+	if s := floats.Dot(v, v); s > 1e-280 && !math.IsInf(s, 0) {
+		return math.Sqrt(s)
+	}
+	return floats.Norm(v, 2)
+}
 
 // Outputs returns the number of logits.
 func (t *Toy) Outputs() int { return t.Net.Out }

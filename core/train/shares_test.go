@@ -42,7 +42,7 @@ func contribution(tr *train.Trainer, m string, w []float64, i int) float64 {
 	at := func(g []float64, rho float64) []float64 {
 		wp := append([]float64(nil), w...)
 		for j := range wp {
-			wp[j] += rho / (norm(g) + optim.Eps) * g[j]
+			wp[j] += optim.AscentScale(rho, norm(g)) * g[j]
 		}
 		return wp
 	}

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/samlab/samlab/core/experiment"
-	"github.com/samlab/samlab/core/optim"
 )
 
 // claim3: in a linear model 1-SAM is SGD with per-example weights that
@@ -122,7 +121,7 @@ func claim3(ctx context.Context, p *pool, plan Plan, out string) (*Claim, error)
 		{Name: "the clean/flipped gradient-norm ratio decays more slowly as rho grows", Pass: meanMono && most(seedMono, c.Seeds),
 			Detail: fmt.Sprintf("mean decay step (first recorded step with ratio < %g) per rho %v: %v (need strictly increasing); strictly increasing in %d/%d seeds (need %s)", DecayThreshold, rhos, means, seedMono, c.Seeds, needMost(c.Seeds))},
 	}
-	cl.Notes = append(cl.Notes, fmt.Sprintf("The closed form is evaluated at the step length the implementation takes, rho*||x||*||g_i||/(||g_i|| + %g): the epsilon that keeps a zero gradient from dividing by zero (docs/science.md section 3) shortens the perturbation of a well-fitted example (tiny ||g_i||) by a relative 1e-12/||g_i||.", optim.Eps))
+	cl.Notes = append(cl.Notes, "The ascent step has length rho*||x|| for every example, a well-fitted one included: its scale is rho/||g_i|| with no epsilon (docs/science.md section 3), so the closed form is evaluated at exactly that length.")
 	if excluded > 0 {
 		cl.Notes = append(cl.Notes, fmt.Sprintf("%d of %d example snapshots with |margin| > %g are left out of the closed-form comparison: there the float64 residual sigmoid(f) - t loses relative precision.", excluded, excluded+used, MarginLimit))
 	}

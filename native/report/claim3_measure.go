@@ -116,12 +116,10 @@ func (lr *linearRun) observe(s *experiment.Setup, tr *train.Trainer) train.Recor
 			}
 			xn := math.Sqrt(xx)
 			mg := float64(2*s.Train.Y[i]-1) * s.Net.Forward(ws, tr.W, x)[0]
-			// The step length the method takes is c_i*||grad l_i|| =
-			// rho*||g||/(||g||+Eps), not exactly rho (docs/science.md
-			// section 3); the closed form uses it.
-			aEff := xn * cs[i] * gn[i]
+			// The ascent step has length exactly rho (optim.AscentScale),
+			// so the logit moves by rho*||x||.
 			lr.Examples = append(lr.Examples, exampleRatio{Margin: mg, A: lr.rho * xn, Measured: math.Abs(r1[i]) / math.Abs(r0[i]),
-				Closed: ClosedFormRatio(mg, aEff), Flipped: s.Train.Flipped[i]})
+				Closed: ClosedFormRatio(mg, lr.rho*xn), Flipped: s.Train.Flipped[i]})
 		}
 		return nil
 	})

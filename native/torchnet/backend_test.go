@@ -127,7 +127,7 @@ func TestSAMStepByHand(t *testing.T) {
 	norm = math.Sqrt(norm)
 	wp := make([]float64, len(flat))
 	for i := range flat {
-		wp[i] = flat[i] + rho*g0[i]/(norm+optim.Eps)
+		wp[i] = flat[i] + optim.AscentScale(rho, norm)*g0[i]
 	}
 	want := softmaxGrad(wp, x, y, s.K, d)
 

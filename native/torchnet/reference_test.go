@@ -67,7 +67,7 @@ func looped(b *Backend, name string, rho float64, w Vec, batch []int) []float64 
 	for _, i := range batch {
 		exampleGrad(b, gi, w, i)
 		b.Copy(wp, w)
-		b.Axpy(wp, rho/(b.Norm(gi)+optim.Eps), gi)
+		b.Axpy(wp, optim.AscentScale(rho, b.Norm(gi)), gi)
 		switch name {
 		case "1sam":
 			exampleGrad(b, gp, wp, i)

@@ -69,7 +69,7 @@ func (l *Lab) Inspect(pi, i int) (Inspection, error) {
 		}
 		b.Grad(g, w, all, optim.Pass{})
 		b.Copy(wp, w)
-		b.Axpy(wp, p.Rho/(b.Norm(g)+optim.Eps), g)
+		b.Axpy(wp, optim.AscentScale(p.Rho, b.Norm(g)), g)
 		b.ExampleGrads(e, norm, r, wp, []int{i})
 		in.ScaleAt = vnorm(r)
 		in.JacobianAt = jacobian(b, wp, e, nil)

@@ -22,7 +22,7 @@ RUN_TARGET := serve
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all help run test test-core vet bench clean
+.PHONY: all help run test test-core test-extend vet bench clean
 all: build
 
 ## help: list the make targets (from the "## target: what" comments)
@@ -33,7 +33,7 @@ help:
 run: $(RUN_TARGET)
 
 ## test: install what tests need, then vet and run every test
-test: vet test-core $(TEST_TARGETS)
+test: vet test-core test-extend $(TEST_TARGETS)
 	@echo "make test: all test groups passed"
 
 ## vet: go vet (native and js/wasm) and the import rules (no syscall/js anywhere; core without Ebiten, cgo, gotch)
@@ -48,6 +48,10 @@ vet:
 ## test-core: go test ./... (the untagged tests)
 test-core: desktop-deps
 	$(GO) test -count=1 ./...
+
+## test-extend: the method traits and every consumer's TestEveryMethod with a seventh method, USAM (build tag samlab_usam; README "Extending samlab")
+test-extend:
+	$(GO) test -count=1 -tags samlab_usam -run 'TestTraits|TestEveryMethod|TestMethodColours' ./core/... ./wasm/sim/... ./native/...
 
 ## bench: the toy engine's step benchmarks into build/bench.txt (docs/speed.md)
 bench:

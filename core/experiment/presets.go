@@ -9,8 +9,6 @@ import (
 	"github.com/samlab/samlab/core/train"
 )
 
-var allMethods = []string{"sgd", "sam", "1sam", "lsam", "jsam", "regsgd"}
-
 // presets are the named experiments; README "Presets" reports what each shows.
 var presets = map[string]Config{
 	"demo": {
@@ -19,8 +17,8 @@ var presets = map[string]Config{
 		Data:        Data{Kind: "gauss2d", Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NTrain: 400, NTest: 2000, Noise: 0.3},
 		Model:       Model{Kind: "mlp", Hidden: []int{32, 32}, Activation: "relu", Bias: true},
 		Train:       train.Config{LR: 0.2, Steps: 1000, RecordEvery: 10, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
-		Methods:     allMethods,
-		MethodRho:   map[string]float64{"sam": 0.1, "1sam": 0.02, "lsam": 0.02, "jsam": 0.02},
+		Methods:     optim.Names,
+		MethodRho:   rhos(0.1, 0.02),
 		Seeds:       10,
 	},
 	"linear2d": {
@@ -29,8 +27,8 @@ var presets = map[string]Config{
 		Data:        Data{Kind: "gauss2d", Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NTrain: 100, NTest: 2000, Noise: 0.3},
 		Model:       Model{Kind: "linear", Bias: true},
 		Train:       train.Config{LR: 0.5, Steps: 500, RecordEvery: 5, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
-		Methods:     allMethods,
-		MethodRho:   map[string]float64{"sam": 0.5, "1sam": 0.5, "lsam": 0.5, "jsam": 0.5},
+		Methods:     optim.Names,
+		MethodRho:   rhos(0.5, 0.5),
 		Seeds:       10,
 	},
 	"highdim": {
@@ -39,8 +37,8 @@ var presets = map[string]Config{
 		Data:        Data{Kind: "highdim", D: 1000, MuNorm: 2, Sigma: 1, NTrain: 500, NTest: 1000, Noise: 0.3},
 		Model:       Model{Kind: "linear", Bias: false, InitScale: 1},
 		Train:       train.Config{LR: 0.1, Steps: 200, RecordEvery: 2, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
-		Methods:     allMethods,
-		MethodRho:   map[string]float64{"sam": 1, "1sam": 1, "lsam": 1, "jsam": 1},
+		Methods:     optim.Names,
+		MethodRho:   rhos(1, 1),
 		Seeds:       10,
 	},
 	"wide2d": {
@@ -49,8 +47,8 @@ var presets = map[string]Config{
 		Data:        Data{Kind: "gauss2d", Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NTrain: 100, NTest: 2000, Noise: 0.3},
 		Model:       Model{Kind: "mlp", Hidden: []int{256}, Activation: "relu", Bias: true},
 		Train:       train.Config{LR: 0.1, Steps: 1000, RecordEvery: 10, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
-		Methods:     allMethods,
-		MethodRho:   map[string]float64{"sam": 0.1, "1sam": 0.05, "lsam": 0.05, "jsam": 0.05},
+		Methods:     optim.Names,
+		MethodRho:   rhos(0.1, 0.05),
 		Seeds:       10,
 	},
 	"xor": {
@@ -60,8 +58,8 @@ var presets = map[string]Config{
 			Spread: 0.5, NTrain: 200, NTest: 2000, Noise: 0.3},
 		Model:     Model{Kind: "mlp", Hidden: []int{64, 64}, Activation: "relu", Bias: true},
 		Train:     train.Config{LR: 0.2, Steps: 1000, RecordEvery: 10, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
-		Methods:   allMethods,
-		MethodRho: map[string]float64{"sam": 0.1, "1sam": 0.05, "lsam": 0.05, "jsam": 0.05},
+		Methods:   optim.Names,
+		MethodRho: rhos(0.1, 0.05),
 		Seeds:     10,
 	},
 	"twolayer": {
@@ -70,8 +68,8 @@ var presets = map[string]Config{
 		Data:        Data{Kind: "highdim", D: 400, MuNorm: 2, Sigma: 1, NTrain: 200, NTest: 1000, Noise: 0.3},
 		Model:       Model{Kind: "twolayer", Hidden: []int{16}, Bias: false},
 		Train:       train.Config{LR: 0.05, Steps: 300, RecordEvery: 3, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
-		Methods:     allMethods,
-		MethodRho:   map[string]float64{"sam": 0.05, "1sam": 0.05, "lsam": 0.05, "jsam": 0.05},
+		Methods:     optim.Names,
+		MethodRho:   rhos(0.05, 0.05),
 		Seeds:       10,
 	},
 	"blobs3": {
@@ -80,10 +78,27 @@ var presets = map[string]Config{
 		Data:        Data{Kind: "blobs", Classes: 3, Radius: 1.5, Spread: 1, NTrain: 300, NTest: 2000, Noise: 0.3},
 		Model:       Model{Kind: "mlp", Hidden: []int{32, 32}, Activation: "relu", Bias: true},
 		Train:       train.Config{LR: 0.2, Steps: 1000, RecordEvery: 10, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
-		Methods:     allMethods,
-		MethodRho:   map[string]float64{"sam": 0.1, "1sam": 0.02, "lsam": 0.02, "jsam": 0.02},
+		Methods:     optim.Names,
+		MethodRho:   rhos(0.1, 0.02),
 		Seeds:       10,
 	},
+}
+
+// rhos gives every method with a radius (optim.Traits.Rho) its radius in a
+// preset: batch for those that perturb the batch (SAM), perExample for the
+// per-example ones (1-SAM, L-SAM and J-SAM share the per-example ascent
+// step, so they share its radius).
+func rhos(batch, perExample float64) map[string]float64 {
+	m := map[string]float64{}
+	for _, t := range optim.All() {
+		switch {
+		case t.Rho && t.PerExample:
+			m[t.Name] = perExample
+		case t.Rho:
+			m[t.Name] = batch
+		}
+	}
+	return m
 }
 
 // Presets returns the preset names, sorted.

@@ -3,7 +3,6 @@ package optim
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -42,23 +41,6 @@ func (h Hyper) Validate() error {
 	return nil
 }
 
-// Names lists the method names accepted by New, in the paper's order.
-var Names = []string{"sgd", "sam", "1sam", "lsam", "jsam", "regsgd"}
-
-// Rank returns name's place in Names, the order in which tables and
-// figures list the methods; unknown names rank last.
-func Rank(name string) int {
-	if i := slices.Index(Names, name); i >= 0 {
-		return i
-	}
-	return len(Names)
-}
-
-// Labels maps method names to display labels.
-var Labels = map[string]string{
-	"sgd": "SGD", "sam": "SAM", "1sam": "1-SAM", "lsam": "L-SAM", "jsam": "J-SAM", "regsgd": "Reg-SGD",
-}
-
 // Canonical returns the canonical method name for s (case-insensitive,
 // accepting "1-sam", "l-sam", "j-sam", "reg-sgd"), or an error naming the
 // accepted names.
@@ -82,18 +64,10 @@ func New[V, E any](name string, h Hyper) (Method[V, E], error) {
 	if err := h.Validate(); err != nil {
 		return nil, fmt.Errorf("method %s: %w", n, err)
 	}
-	switch n {
-	case "sgd":
-		return &SGD[V, E]{}, nil
-	case "sam":
-		return &SAM[V, E]{Rho: h.Rho}, nil
-	case "1sam":
-		return &OneSAM[V, E]{Rho: h.Rho}, nil
-	case "lsam":
-		return &LSAM[V, E]{Rho: h.Rho}, nil
-	case "jsam":
-		return &JSAM[V, E]{Rho: h.Rho}, nil
-	default:
-		return &RegSGD[V, E]{GammaAct: h.GammaAct, GammaLast: h.GammaLast}, nil
+	for _, r := range table[V, E]() {
+		if r.Name == n {
+			return r.new(h), nil
+		}
 	}
+	return nil, fmt.Errorf("method %s has no constructor", n) // unreachable: Names comes from the table
 }

@@ -1,33 +1,26 @@
 // Package palette holds samlab's colours: one per method, so that a method
 // looks the same in the demo's panels and curves and in the report's
-// figures, and one per class of the toy data (the demo's points and heat
-// maps). It imports only image/color, so it builds for js/wasm and natively
-// and pulls neither Ebiten nor cgo into its users.
+// figures (the colour is a method trait, core/optim.Traits.Colour), and one
+// per class of the toy data (the demo's points and heat maps). It imports
+// only image/color and core/optim, so it builds for js/wasm and natively and
+// pulls neither Ebiten nor cgo into its users.
 package palette
 
-import "image/color"
+import (
+	"image/color"
+
+	"github.com/samlab/samlab/core/optim"
+)
 
 // Other is the colour of a method name this package does not know: a
 // neutral grey.
 var Other = color.RGBA{0x7f, 0x7f, 0x7f, 0xff}
 
 // Method returns the colour of the method with canonical name m (one of
-// core/optim.Names: sgd, sam, 1sam, lsam, jsam, regsgd), or Other for any
-// other name.
+// core/optim.Names: its Traits.Colour), or Other for any other name.
 func Method(m string) color.RGBA {
-	switch m {
-	case "sgd":
-		return rgb(0xdc2626) // red
-	case "sam":
-		return rgb(0x7c3aed) // violet
-	case "1sam":
-		return rgb(0x059669) // green
-	case "lsam":
-		return rgb(0xdb2777) // pink
-	case "jsam":
-		return rgb(0x0891b2) // cyan
-	case "regsgd":
-		return rgb(0x57534e) // stone grey
+	if t, ok := optim.Lookup(m); ok {
+		return t.Colour
 	}
 	return Other
 }

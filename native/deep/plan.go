@@ -27,7 +27,7 @@ type Candidate struct {
 // Name returns a short folder name, e.g. "1sam-rho0.01".
 func (c Candidate) Name() string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	if c.Method == "regsgd" {
+	if optim.Of(c.Method).Gammas {
 		return fmt.Sprintf("%s-ga%s-gl%s", c.Method, f(c.GammaAct), f(c.GammaLast))
 	}
 	return fmt.Sprintf("%s-rho%s", c.Method, f(c.Rho))
@@ -105,8 +105,8 @@ func (p Plan) Validate() error {
 		return fmt.Errorf("deep plan: search_epochs must be > 0 (got %d)", p.SearchEpochs)
 	}
 	for _, c := range p.Search {
-		if c.Method != "sam" && c.Method != "1sam" && c.Method != "regsgd" {
-			return fmt.Errorf("deep plan: search candidate %s: want sam, 1sam or regsgd", c.Name())
+		if familyOf(c.Method) == noHyper {
+			return fmt.Errorf("deep plan: search candidate %s: want a method with a radius or penalties (%s, %s or %s)", c.Name(), batchRho, perExampleRho, penalties)
 		}
 	}
 	b := p.Base

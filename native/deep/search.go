@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/runner"
 )
 
@@ -28,24 +30,75 @@ type Choice struct {
 	Trials        []Trial `json:"trials"`
 }
 
+// family is where a method's hyperparameters come from in a Choice: the
+// batch radius (SAM), the per-example radius (1-SAM, L-SAM and J-SAM share
+// the per-example ascent step, so they share its radius), Reg-SGD's
+// penalties, or none (SGD). It is read from the method's traits.
+type family int
+
+const (
+	noHyper family = iota
+	batchRho
+	perExampleRho
+	penalties
+)
+
+// familyOf returns method m's family (optim.Traits).
+func familyOf(m string) family {
+	t := optim.Of(m)
+	switch {
+	case t.Gammas:
+		return penalties
+	case t.Rho && t.PerExample:
+		return perExampleRho
+	case t.Rho:
+		return batchRho
+	}
+	return noHyper
+}
+
+// String names the family by its methods, e.g. "1sam/lsam/jsam".
+func (f family) String() string {
+	var ms []string
+	for _, m := range optim.Names {
+		if familyOf(m) == f {
+			ms = append(ms, m)
+		}
+	}
+	return strings.Join(ms, "/")
+}
+
 // For returns the rho, gamma_act and gamma_last method m trains with.
 func (c Choice) For(m string) (rho, gammaAct, gammaLast float64) {
-	switch m {
-	case "sam":
+	switch familyOf(m) {
+	case batchRho:
 		return c.SAMRho, 0, 0
-	case "1sam", "lsam", "jsam":
+	case perExampleRho:
 		return c.PerExampleRho, 0, 0
-	case "regsgd":
+	case penalties:
 		return 0, c.GammaAct, c.GammaLast
 	}
 	return 0, 0, 0
 }
 
+// set records t's hyperparameters as its family's choice.
+func (c *Choice) set(t Trial) {
+	switch familyOf(t.Method) {
+	case batchRho:
+		c.SAMRho = t.Rho
+	case perExampleRho:
+		c.PerExampleRho = t.Rho
+	case penalties:
+		c.GammaAct, c.GammaLast = t.GammaAct, t.GammaLast
+	}
+}
+
 // Choose reads the finished search runs and picks, per family, the
-// candidate with the best held-out accuracy (ties: the first listed).
+// candidate with the best held-out accuracy (ties: the first listed). Every
+// family of the plan's methods needs a candidate.
 func (p Plan) Choose(cells []runner.Config) (Choice, error) {
 	var ch Choice
-	best := map[string]float64{}
+	best := map[family]float64{}
 	for i, c := range cells {
 		rows, err := runner.ReadMetrics(filepath.Join(c.Out, runner.MetricsFile))
 		if err != nil {
@@ -57,22 +110,18 @@ func (p Plan) Choose(cells []runner.Config) (Choice, error) {
 		last := rows[len(rows)-1]
 		t := Trial{Candidate: p.Search[i], BestAcc: last.BestTestAcc, BestEpoch: last.BestEpoch}
 		ch.Trials = append(ch.Trials, t)
-		if b, ok := best[t.Method]; ok && t.BestAcc <= b {
+		f := familyOf(t.Method)
+		if b, ok := best[f]; ok && t.BestAcc <= b {
 			continue
 		}
-		best[t.Method] = t.BestAcc
-		switch t.Method {
-		case "sam":
-			ch.SAMRho = t.Rho
-		case "1sam":
-			ch.PerExampleRho = t.Rho
-		case "regsgd":
-			ch.GammaAct, ch.GammaLast = t.GammaAct, t.GammaLast
-		}
+		best[f] = t.BestAcc
+		ch.set(t)
 	}
-	for _, m := range []string{"sam", "1sam", "regsgd"} {
-		if _, ok := best[m]; !ok {
-			return ch, fmt.Errorf("search: no candidate for %s", m)
+	for _, m := range p.Methods {
+		if f := familyOf(m); f != noHyper {
+			if _, ok := best[f]; !ok {
+				return ch, fmt.Errorf("search: no candidate for %s (%s)", m, f)
+			}
 		}
 	}
 	return ch, nil

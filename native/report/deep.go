@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 
+	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/deep"
 	"github.com/samlab/samlab/native/runner"
 )
@@ -137,15 +138,15 @@ func countFinite(xs []float64) int {
 	return n
 }
 
-// hyperOf shows a run's method hyperparameters.
+// hyperOf shows a run's method hyperparameters (those its traits name).
 func hyperOf(r *DeepRun) string {
-	switch r.Method {
-	case "sgd":
-		return "—"
-	case "regsgd":
+	switch t := optim.Of(r.Method); {
+	case t.Gammas:
 		return fmt.Sprintf("γ %s/%s", fmtG(r.GammaAct), fmtG(r.GammaLast))
+	case t.Rho:
+		return fmtG(r.Rho)
 	}
-	return fmtG(r.Rho)
+	return "—"
 }
 
 // searchTable lists the held-out search behind the chosen values.

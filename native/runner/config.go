@@ -166,10 +166,9 @@ func checkDevice(d string) error {
 }
 
 // PerExample reports whether the method computes per-example perturbations
-// (1-SAM, L-SAM, J-SAM): these cost one or two extra passes per example.
-func (c *Config) PerExample() bool { return perExample(c.Method) }
-
-func perExample(method string) bool { return method == "1sam" || method == "lsam" || method == "jsam" }
+// (optim.Traits.PerExample: 1-SAM, L-SAM, J-SAM): these cost one or two
+// extra passes per example.
+func (c *Config) PerExample() bool { return optim.Of(c.Method).PerExample }
 
 // LoadConfig reads a YAML config on top of base; unknown keys are errors.
 func LoadConfig(path string, base Config) (Config, error) {

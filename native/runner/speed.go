@@ -138,7 +138,7 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 		if err != nil {
 			return out, err
 		}
-		per := perExample(m.Name())
+		per := optim.Of(m.Name()).PerExample
 		ResetPeakRSS()
 		w := net.Init(c.Seed)
 		res := SpeedResult{Method: m.Name()}

@@ -48,8 +48,8 @@ func repeats[T comparable](axis string, vs []T, key func(T) T) error {
 }
 
 // Cells expands the grid into validated configs whose Out is root/CellName.
-// Rho does not matter for SGD and Reg-SGD: they get one cell per noise and
-// seed (with the first rho).
+// Rho does not matter for a method without a radius (optim.Traits.Rho: SGD,
+// Reg-SGD): it gets one cell per noise and seed (with the first rho).
 func (g Grid) Cells(root string) ([]Config, error) {
 	if len(g.Methods) == 0 || len(g.Noises) == 0 || len(g.Rhos) == 0 || len(g.Seeds) == 0 {
 		return nil, fmt.Errorf("sweep: every grid axis (methods, noises, rhos, seeds) needs at least one value")
@@ -85,7 +85,7 @@ func (g Grid) Cells(root string) ([]Config, error) {
 					if err := c.Validate(); err != nil {
 						return nil, fmt.Errorf("sweep: %w", err)
 					}
-					if (c.Method == "sgd" || c.Method == "regsgd") && ri > 0 {
+					if !optim.Of(c.Method).Rho && ri > 0 { // one cell for a method without a radius
 						continue
 					}
 					name := CellName(c)

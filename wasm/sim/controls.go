@@ -35,8 +35,17 @@ var (
 )
 
 // AddOrder is the order in which AddPanel adds methods: the first one not
-// yet shown. It holds every name of optim.Names.
-var AddOrder = []string{"sam", "jsam", "lsam", "regsgd", "1sam", "sgd"}
+// yet shown. It holds every name of optim.Names: the paper's methods in the
+// demo's order, then any other method in the order of optim.Names.
+var AddOrder = func() []string {
+	o := []string{"sam", "jsam", "lsam", "regsgd", "1sam", "sgd"}
+	for _, m := range optim.Names {
+		if !slices.Contains(o, m) {
+			o = append(o, m)
+		}
+	}
+	return o
+}()
 
 const (
 	// NoiseStep is the change in the fraction of flipped labels per click.

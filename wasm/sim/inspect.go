@@ -53,14 +53,14 @@ func (l *Lab) Inspect(pi, i int) (Inspection, error) {
 	in.Loss = b.ExampleGrads(e, norm, r, w, []int{i})
 	in.Scale = vnorm(r)
 	in.Jacobian = jacobian(b, w, e, nil)
-	switch p.Method {
-	case "1sam", "lsam", "jsam":
+	switch {
+	case optim.Of(p.Method).PerExample: // each example's own ascent point
 		c := make([]float64, 1)
 		optim.AscentScales(c, norm, p.Rho)
 		b.ResidualsAt(r, w, e, c)
 		in.ScaleAt = vnorm(r)
 		in.JacobianAt = jacobian(b, w, e, c)
-	case "sam":
+	case p.Method == "sam":
 		wp := b.NewVec()
 		g := b.NewVec()
 		all := make([]int, d.N())

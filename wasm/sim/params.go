@@ -358,11 +358,6 @@ func Rho(cfg *Config, m string) float64 {
 	return cfg.RunConfig(m).Rho
 }
 
-// UsesRho reports whether method m has a perturbation radius.
-func UsesRho(m string) bool {
-	switch m {
-	case "sam", "1sam", "lsam", "jsam":
-		return true
-	}
-	return false
-}
+// UsesRho reports whether method m has a perturbation radius
+// (optim.Traits.Rho).
+func UsesRho(m string) bool { return optim.Of(m).Rho }

@@ -93,10 +93,11 @@ func (c dataCmd) fetch(ctx context.Context, args []string) error {
 	if len(pos) > 1 {
 		return fmt.Errorf("unexpected argument %q", pos[1])
 	}
-	name := strings.ToLower(pos[0])
-	switch name {
-	case "cifar10", "cifar-10":
-	case "fashion-mnist", "fashionmnist", "fmnist", "mnist":
+	d, err := dataset.Lookup(pos[0])
+	if err != nil {
+		return fmt.Errorf("fetch: unknown dataset %q: want cifar10 (fashion-mnist and mnist are installed otherwise)", pos[0])
+	}
+	if d.Source == nil { // not downloaded: say how to get it
 		var set []string
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name != "dir" {
@@ -104,11 +105,9 @@ func (c dataCmd) fetch(ctx context.Context, args []string) error {
 			}
 		})
 		if len(set) > 0 {
-			return fmt.Errorf("fetch %s: %s apply to cifar10 only", name, strings.Join(set, ", "))
+			return fmt.Errorf("fetch %s: %s apply to cifar10 only", d.Name, strings.Join(set, ", "))
 		}
-		return c.notFetched(name, *dir)
-	default:
-		return fmt.Errorf("fetch: unknown dataset %q: want cifar10 (fashion-mnist and mnist are installed otherwise)", pos[0])
+		return c.notFetched(d, *dir)
 	}
 
 	src.MD5 = strings.ToLower(strings.TrimSpace(src.MD5))
@@ -144,25 +143,19 @@ func (c dataCmd) fetch(ctx context.Context, args []string) error {
 	return nil
 }
 
-// notFetched explains where fashion-mnist and mnist come from; it succeeds
-// when dir (or the default folder) already holds a loadable copy.
-func (c dataCmd) notFetched(name, dir string) error {
-	if name != "mnist" {
-		name = "fashion-mnist"
-	}
+// notFetched explains where a dataset samlab does not download comes from
+// (fashion-mnist, mnist); it succeeds when dir (or the default folder)
+// already holds a loadable copy.
+func (c dataCmd) notFetched(d dataset.Info, dir string) error {
 	if dir == "" {
-		dir = dataset.DefaultDir(name)
+		dir = d.Dir
 	}
-	train, test, err := dataset.Load(name, dir)
+	train, test, err := d.Load(dir)
 	if err == nil {
-		fmt.Fprintf(c.stdout, "%s: found in %s (%d train, %d test images), nothing to download\n", name, dir, train.N, test.N)
+		fmt.Fprintf(c.stdout, "%s: found in %s (%d train, %d test images), nothing to download\n", d.Name, dir, train.N, test.N)
 		return nil
 	}
-	how := "install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist), which puts it in /usr/share/datasets/fashion-mnist, where train looks by default"
-	if name == "mnist" {
-		how = "put train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (or .gz) in " + dataset.DefaultDir("mnist") + " or pass --data to train; for Fashion-MNIST, Debian's dataset-fashion-mnist package installs it under /usr/share/datasets/fashion-mnist"
-	}
-	return fmt.Errorf("fetch %s: samlab downloads only cifar10; %s (not usable in %s: %v)", name, how, dir, err)
+	return fmt.Errorf("fetch %s: samlab downloads only cifar10; %s (not usable in %s: %v)", d.Name, d.Get, dir, err)
 }
 
 // fetchProgress shows the download: a line naming the URL once the server

@@ -231,6 +231,8 @@ func TestDataUsage(t *testing.T) {
 		{"mnist missing", []string{"fetch", "mnist", "--dir", empty}, "/usr/share/datasets/fashion-mnist", false, ""},
 		{"fashion-mnist with cifar flags", []string{"fetch", "fashion-mnist", "--force"}, "--force apply to cifar10 only", false, ""},
 		{"fashion-mnist present", []string{"fetch", "fashion-mnist", "--dir", fm}, "", false, "fashion-mnist: found in " + fm + " (3 train, 3 test images), nothing to download\n"},
+		{"fmnist alias present", []string{"fetch", "FMNIST", "--dir", fm}, "", false, "fashion-mnist: found in " + fm + " (3 train, 3 test images), nothing to download\n"},
+		{"fashionmnist alias missing", []string{"fetch", "fashionmnist", "--dir", empty}, "install Debian's dataset-fashion-mnist package", false, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

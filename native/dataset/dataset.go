@@ -8,7 +8,6 @@ package dataset
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 )
 
 // Set is an image classification set: N images of C x H x W bytes (row-major
@@ -115,33 +114,4 @@ func (s *Set) Batch(dst []float32, idx []int, aug Augment, rng *rand.Rand) {
 			}
 		}
 	}
-}
-
-// Names lists the dataset names Load accepts.
-var Names = []string{"cifar10", "fashion-mnist", "mnist"}
-
-// DefaultDir returns where Load looks when dir is empty: Debian's
-// dataset-fashion-mnist location for fashion-mnist, data/<name> otherwise.
-func DefaultDir(name string) string {
-	if name == "fashion-mnist" {
-		return "/usr/share/datasets/fashion-mnist"
-	}
-	return "data/" + name
-}
-
-// Load reads the training and test sets of the named dataset from dir
-// (DefaultDir(name) when empty).
-func Load(name, dir string) (train, test *Set, err error) {
-	if dir == "" {
-		dir = DefaultDir(name)
-	}
-	switch strings.ToLower(name) {
-	case "cifar10", "cifar-10":
-		return LoadCIFAR10(dir)
-	case "fashion-mnist", "fashionmnist", "fmnist":
-		return LoadMNISTDir(dir, "fashion-mnist")
-	case "mnist":
-		return LoadMNISTDir(dir, "mnist")
-	}
-	return nil, nil, fmt.Errorf("unknown dataset %q (want one of %s)", name, strings.Join(Names, ", "))
 }

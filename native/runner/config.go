@@ -89,9 +89,10 @@ func (c *Config) Validate() error {
 	} else {
 		c.Method = m
 	}
-	c.Dataset = strings.ToLower(c.Dataset)
-	if !slices.Contains(dataset.Names, c.Dataset) {
-		add("unknown dataset %q (want one of %s)", c.Dataset, strings.Join(dataset.Names, ", "))
+	if d, err := dataset.Lookup(c.Dataset); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.Dataset = d.Name // canonical, as config.yaml records it (a resume compares them)
 	}
 	c.Model, c.Norm = strings.ToLower(strings.TrimSpace(c.Model)), strings.ToLower(strings.TrimSpace(c.Norm))
 	if !slices.Contains(torchnet.Archs, c.Model) {

@@ -32,6 +32,19 @@ type Row struct {
 	Seconds, ImagesPerSec                   float64
 }
 
+// Recorder observes a training run, as core/train.Recorder observes the toy
+// trainer: Train hands it each finished epoch's metrics. An error from
+// Record stops the run.
+type Recorder interface {
+	Record(row Row) error
+}
+
+// RecorderFunc adapts a function to a Recorder.
+type RecorderFunc func(Row) error
+
+// Record calls f(row).
+func (f RecorderFunc) Record(row Row) error { return f(row) }
+
 func (r Row) strings() []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	return []string{strconv.Itoa(r.Epoch), f(r.Loss), f(r.TestAcc), f(r.TrainAcc), f(r.CleanAcc), f(r.FlippedAcc),

@@ -130,7 +130,6 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 	if err := b.CheckChunk(); err != nil {
 		return nil, err
 	}
-	b.SetBatch(x, y)
 	var out []SpeedResult
 	for _, name := range c.Methods {
 		m, err := torchnet.NewOptimizer(name, optim.Hyper{Rho: c.Rho, GammaAct: c.GammaAct, GammaLast: c.GammaLast},
@@ -150,10 +149,7 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 			if s == c.Warmup {
 				start = time.Now()
 			}
-			if per {
-				b.UpdateRunningStats(w)
-			}
-			m.Step(b, w, b.Batch())
+			b.TrainStep(m, w, x, y)
 			if c.RSSEvery > 0 && (s+1)%c.RSSEvery == 0 {
 				res.RSS = append(res.RSS, RSSSample{s + 1, RSSKiB()})
 			}

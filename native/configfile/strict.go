@@ -31,13 +31,55 @@ func Decode(b []byte, name string, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("config %s: %s", name, oneLine(err))
+		return fmt.Errorf("config %s: %s", name, oneLine(nameKeys(err, doc.Content[0])))
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("config %s: a second YAML document (after ---, line %d) would be ignored: put the whole config in one document", name, next.Line)
 	}
 	return nil
+}
+
+// nameKeys adds the key to each of a type error's lines ("line 4: cannot
+// unmarshal !!str `lots` into float64" becomes "line 4: noise: cannot
+// ..."), so that the error names the key as well as the value; other
+// errors pass unchanged.
+func nameKeys(err error, root *yaml.Node) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	keys := map[int]string{}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := n.Content[i].Value
+				if path != "" {
+					p = path + "." + p
+				}
+				keys[n.Content[i+1].Line] = p // a nested key on the same line wins
+				walk(n.Content[i+1], p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	walk(root, "")
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		msgs[i] = m
+		var line int
+		if _, err := fmt.Sscanf(m, "line %d:", &line); err == nil {
+			if k, ok := keys[line]; ok {
+				msgs[i] = strings.Replace(m, ":", ": "+k+":", 1)
+			}
+		}
+	}
+	return fmt.Errorf("yaml: unmarshal errors: %s", strings.Join(msgs, "; "))
 }
 
 // oneLine joins a multi-line decoder error into one line.

@@ -31,6 +31,8 @@ func TestDecodeIsStrict(t *testing.T) {
 		{"train:\n  sizes: [3, 4.5]\n", "train.sizes[1]: 4.5 is not a whole number"},
 		{"train:\n  stepz: 3\n", "stepz"},
 		{"train: [\n", "config x.yaml"},
+		{"name: a\ntrain:\n  lr: fast\n", "line 3: train.lr: cannot unmarshal !!str `fast` into float64"},
+		{"seeds: [1]\n", "line 1: seeds: cannot unmarshal"},
 	}
 	for _, tc := range cases {
 		var v strictOuter

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/samlab/samlab/core/experiment"
+	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"
 )
 
 // fakeResults makes histories whose best test accuracy is best[method][seed].
 func fakeResults(best map[string][]float64) []experiment.Result {
 	var out []experiment.Result
-	for _, m := range allMethods {
+	for _, m := range optim.Names {
 		for s, b := range best[m] {
 			h := []train.Metrics{
 				{Step: 0, TestAcc: 0.5, BestTestAcc: 0.5, CleanAcc: 0.5, FlippedAcc: 0.5, LastNorm: 1, HiddenNorm: 1},
@@ -27,7 +28,7 @@ func fakeResults(best map[string][]float64) []experiment.Result {
 // verdict follows them.
 func TestClaim1FromNumbers(t *testing.T) {
 	p := QuickPlan()
-	noisy, err := p.mainConfig("main-noisy", 0.3, 3, allMethods...)
+	noisy, err := p.mainConfig("main-noisy", 0.3, 3, optim.Names...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestClaim1FromNumbers(t *testing.T) {
 		{"nothing", map[string][]float64{"sgd": same, "sam": up(-0.03), "1sam": up(-0.05)}, map[string][]float64{"sgd": same, "sam": up(0.05), "1sam": up(0.06)}, DoesNotHold, []int{0, 1, 2, 3, 4}},
 	}
 	for _, c := range cases {
-		mr := &mainRuns{noisy: noisy, clean: clean, noisyRes: fakeResults(c.noisy), cleanRes: fakeResults(c.clean)}
+		mr := &mainRuns{noisy: runSet{noisy, fakeResults(c.noisy)}, clean: runSet{clean, fakeResults(c.clean)}}
 		cl, err := claim1(mr, t.TempDir())
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)

@@ -9,33 +9,33 @@ import (
 
 // claim2: SAM fits the clean examples before the flipped ones.
 func claim2(mr *mainRuns, out string) (*Claim, error) {
-	noise := mr.noisy.Data.Noise
-	c := &Claim{N: 2, Title: "SAM fits the clean examples before the flipped ones",
+	noise := mr.noisy.cfg.Data.Noise
+	c := &Claim{Title: "SAM fits the clean examples before the flipped ones",
 		Statement: "SAM learns the clean training examples while it still gets the flipped (mislabeled) ones wrong, for longer than SGD does.",
-		Setting:   fmt.Sprintf("The %s-noise runs of claim 1 (preset %q, %d seeds). Clean-train accuracy is measured against the true labels of the clean subset; flipped-train accuracy against the flipped labels (so it measures memorisation).", pctNoise(noise), mainPreset, mr.noisy.Seeds),
-		Configs:   []*experiment.Config{mr.noisy},
+		Setting:   fmt.Sprintf("The %s-noise runs of claim 1 (preset %q, %d seeds). Clean-train accuracy is measured against the true labels of the clean subset; flipped-train accuracy against the flipped labels (so it measures memorisation).", pctNoise(noise), mainPreset, mr.noisy.cfg.Seeds),
+		Configs:   []*experiment.Config{mr.noisy.cfg},
 	}
 	ms := []string{"sgd", "sam", "1sam", "jsam"}
-	pl := curvesPlot("clean training examples", "clean-train accuracy", mr.noisyRes, ms, cleanAcc, false, true)
-	pr := curvesPlot("flipped training examples (memorisation)", "flipped-train accuracy", mr.noisyRes, ms, flippedAcc, false, false)
+	pl := curvesPlot("clean training examples", "clean-train accuracy", mr.noisy.res, ms, cleanAcc, false, true)
+	pr := curvesPlot("flipped training examples (memorisation)", "flipped-train accuracy", mr.noisy.res, ms, flippedAcc, false, false)
 	pl.Legend.Top = false
 	pr.Legend.Top, pr.Legend.Left = true, false
 	if err := row(pl, pr).save(filepath.Join(out, "claim2_clean_vs_flipped.png")); err != nil {
 		return nil, err
 	}
 	c.Figures = append(c.Figures, Figure{File: "claim2_clean_vs_flipped.png", Caption: "Train accuracy on the clean subset (left) and on the flipped subset against its flipped labels (right), mean ± 1 std over seeds."})
-	gap := func(m string) []float64 { return perSeed(mr.noisyRes, m, meanGap) }
-	flip := func(m string) []float64 { return perSeed(mr.noisyRes, m, final(flippedAcc)) }
+	gap := func(m string) []float64 { return perSeed(mr.noisy.res, m, meanGap) }
+	flip := func(m string) []float64 { return perSeed(mr.noisy.res, m, final(flippedAcc)) }
 	t := Table{Header: []string{"method", "time-averaged clean − flipped acc (pts)", "final clean acc (%)", "final flipped acc (%)", "runs memorising (flipped acc > 50%)"}}
 	for _, m := range ms {
 		mem := 0
-		for _, r := range byMethod(mr.noisyRes, m) {
+		for _, r := range byMethod(mr.noisy.res, m) {
 			if experiment.MemorizeStep(r.History) >= 0 {
 				mem++
 			}
 		}
-		t.Rows = append(t.Rows, []string{label(m), statCell(gap(m), Points), statCell(perSeed(mr.noisyRes, m, final(cleanAcc)), Points),
-			statCell(flip(m), Points), fmt.Sprintf("%d/%d", mem, len(byMethod(mr.noisyRes, m)))})
+		t.Rows = append(t.Rows, []string{label(m), statCell(gap(m), Points), statCell(perSeed(mr.noisy.res, m, final(cleanAcc)), Points),
+			statCell(flip(m), Points), fmt.Sprintf("%d/%d", mem, len(byMethod(mr.noisy.res, m)))})
 	}
 	c.Tables = append(c.Tables, t)
 	c.Tests = []Test{

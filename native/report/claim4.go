@@ -16,10 +16,6 @@ import (
 	"github.com/samlab/samlab/core/train"
 )
 
-// ExactTolerance is the largest relative trajectory difference claim 4
-// accepts as "equal up to float error".
-const ExactTolerance = 1e-9
-
 // claim4: for a linear model L-SAM equals 1-SAM and J-SAM equals SGD, step
 // for step.
 func claim4(ctx context.Context, p *pool, plan Plan, out string) (*Claim, error) {
@@ -35,7 +31,7 @@ func claim4(ctx context.Context, p *pool, plan Plan, out string) (*Claim, error)
 	c.Normalize()
 	rho := rhoOf(c, "1sam")
 	c.MethodRho = map[string]float64{"1sam": rho, "lsam": rho, "jsam": rho}
-	cl := &Claim{N: 4, Title: "For a linear model L-SAM equals 1-SAM and J-SAM equals SGD",
+	cl := &Claim{Title: "For a linear model L-SAM equals 1-SAM and J-SAM equals SGD",
 		Statement: "A linear model's Jacobian does not depend on the weights, so perturbing only the logit scale (L-SAM) is all of 1-SAM, and perturbing only the Jacobian (J-SAM) changes nothing (SGD).",
 		Setting:   fmt.Sprintf("Preset %q (%s), %d seeds, rho %g for 1-SAM, L-SAM and J-SAM, from the same initial weights; the trajectories are compared after every step.", exactPreset, c.Description, c.Seeds, rho),
 		Configs:   []*experiment.Config{c},

@@ -8,22 +8,18 @@ import (
 	"github.com/samlab/samlab/core/train"
 )
 
-// NormMargin is the relative margin of claim 6: a norm is "smaller" when it
-// is at least 5% below SGD's.
-const NormMargin = 0.05
-
 // claim6: J-SAM and SAM keep the last-layer weight norm and the
 // hidden-activation norm smaller than SGD.
 func claim6(mr *mainRuns, out string) (*Claim, error) {
-	noise := mr.noisy.Data.Noise
-	c := &Claim{N: 6, Title: "J-SAM and SAM keep the last-layer weight norm and the hidden-activation norm smaller",
+	noise := mr.noisy.cfg.Data.Noise
+	c := &Claim{Title: "J-SAM and SAM keep the last-layer weight norm and the hidden-activation norm smaller",
 		Statement: "J-SAM acts as SGD with l2 penalties on the last-layer weights and the last hidden activations; J-SAM and SAM keep both norms smaller than SGD does.",
-		Setting:   fmt.Sprintf("The %s-noise runs of claim 1 (preset %q, %d seeds). ||W_last|| is the Frobenius norm of the last layer's weights; ||h|| the mean norm of the last hidden activations over the training set.", pctNoise(noise), mainPreset, mr.noisy.Seeds),
-		Configs:   []*experiment.Config{mr.noisy},
+		Setting:   fmt.Sprintf("The %s-noise runs of claim 1 (preset %q, %d seeds). ||W_last|| is the Frobenius norm of the last layer's weights; ||h|| the mean norm of the last hidden activations over the training set.", pctNoise(noise), mainPreset, mr.noisy.cfg.Seeds),
+		Configs:   []*experiment.Config{mr.noisy.cfg},
 	}
 	ms := []string{"sgd", "sam", "1sam", "jsam", "regsgd"}
-	pl := curvesPlot("last-layer weight norm", "||W_last||", mr.noisyRes, ms, lastNorm, false, false)
-	pr := curvesPlot("hidden-activation norm", "mean ||h_i||", mr.noisyRes, ms, hiddenNorm, false, false)
+	pl := curvesPlot("last-layer weight norm", "||W_last||", mr.noisy.res, ms, lastNorm, false, false)
+	pr := curvesPlot("hidden-activation norm", "mean ||h_i||", mr.noisy.res, ms, hiddenNorm, false, false)
 	pl.Legend.Top, pl.Legend.Left = true, true
 	pr.Legend.Top, pr.Legend.Left = true, true
 	if err := row(pl, pr).save(filepath.Join(out, "claim6_norms.png")); err != nil {
@@ -33,18 +29,18 @@ func claim6(mr *mainRuns, out string) (*Claim, error) {
 	finalLast, finalHidden := final(lastNorm), final(hiddenNorm)
 	// red is the per-seed relative reduction (SGD - m)/SGD of a final norm.
 	red := func(m string, f func([]train.Metrics) float64) []float64 {
-		s, x := perSeed(mr.noisyRes, "sgd", f), perSeed(mr.noisyRes, m, f)
+		s, x := perSeed(mr.noisy.res, "sgd", f), perSeed(mr.noisy.res, m, f)
 		out := make([]float64, len(s))
 		for i := range s {
 			out[i] = (s[i] - x[i]) / s[i]
 		}
 		return out
 	}
-	zero := make([]float64, mr.noisy.Seeds)
+	zero := make([]float64, mr.noisy.cfg.Seeds)
 	t := Table{Header: []string{"method", "final ||W_last||", "reduction vs SGD", "final mean ||h||", "reduction vs SGD"}}
 	for _, m := range ms {
-		t.Rows = append(t.Rows, []string{label(m), statCell(perSeed(mr.noisyRes, m, finalLast), Plain), gainCell(red(m, finalLast), zero, Percent),
-			statCell(perSeed(mr.noisyRes, m, finalHidden), Plain), gainCell(red(m, finalHidden), zero, Percent)})
+		t.Rows = append(t.Rows, []string{label(m), statCell(perSeed(mr.noisy.res, m, finalLast), Plain), gainCell(red(m, finalLast), zero, Percent),
+			statCell(perSeed(mr.noisy.res, m, finalHidden), Plain), gainCell(red(m, finalHidden), zero, Percent)})
 	}
 	c.Tables = append(c.Tables, t)
 	c.Tests = []Test{

@@ -24,11 +24,11 @@ type gammaCell [2]float64
 // between SGD and SAM. The grid cell is chosen on half the seeds and judged
 // on the other half.
 func claim7(mr *mainRuns, out string) (*Claim, error) {
-	noise := mr.noisy.Data.Noise
-	S := mr.noisy.Seeds
-	c := &Claim{N: 7, Title: "Regularized SGD narrows the gap between SGD and SAM",
+	noise := mr.noisy.cfg.Data.Noise
+	S := mr.noisy.cfg.Seeds
+	c := &Claim{Title: "Regularized SGD narrows the gap between SGD and SAM",
 		Statement: "SGD with explicit penalties gamma_act*||h||^2 + gamma_last*||W_last||^2 (the penalties J-SAM induces) recovers part of SAM's gain.",
-		Configs:   append([]*experiment.Config{mr.noisy}, mr.grid...),
+		Configs:   append([]*experiment.Config{mr.noisy.cfg}, configs(mr.grid)...),
 	}
 	gammas := gridValues(mr)
 	nsel := S / 2
@@ -47,11 +47,12 @@ func claim7(mr *mainRuns, out string) (*Claim, error) {
 		return xs[nsel:]
 	}
 	// The best accuracy per grid cell, per seed, and the cell chosen on the selection seeds.
-	sgd := bestOf(mr.noisyRes, "sgd")
+	sgd := bestOf(mr.noisy.res, "sgd")
 	cell := map[gammaCell][]float64{{0, 0}: sgd}
 	var selRes []experiment.Result
-	for i, g := range mr.grid {
-		cell[gammaCell{g.Train.GammaAct, g.Train.GammaLast}] = bestOf(mr.gridRes[i], "regsgd")
+	for _, s := range mr.grid {
+		g := s.cfg
+		cell[gammaCell{g.Train.GammaAct, g.Train.GammaLast}] = bestOf(s.res, "regsgd")
 	}
 	var bestKey gammaCell
 	bestVal := math.Inf(-1)
@@ -65,13 +66,14 @@ func claim7(mr *mainRuns, out string) (*Claim, error) {
 			}
 		}
 	}
-	for i, g := range mr.grid {
+	for _, s := range mr.grid {
+		g := s.cfg
 		if (gammaCell{g.Train.GammaAct, g.Train.GammaLast}) == bestKey {
-			selRes = mr.gridRes[i]
+			selRes = s.res
 		}
 	}
 	hm, t := gridHeatMap(gammas, cell, bestKey)
-	cp := curvesPlot(pctNoise(noise)+" label noise", "test accuracy", mr.noisyRes, []string{"sgd", "sam", "1sam", "regsgd"}, testAcc, false, true)
+	cp := curvesPlot(pctNoise(noise)+" label noise", "test accuracy", mr.noisy.res, []string{"sgd", "sam", "1sam", "regsgd"}, testAcc, false, true)
 	if selRes != nil {
 		s := curve(selRes, "regsgd", testAcc)
 		cp.line(trace{Label: fmt.Sprintf("Reg-SGD (%g, %g) selected", bestKey[0], bestKey[1]), Color: palette.Method("regsgd"), Dashed: true, X: s.Steps, Y: s.Mean})
@@ -80,28 +82,28 @@ func claim7(mr *mainRuns, out string) (*Claim, error) {
 	if err := row(hm, cp).save(filepath.Join(out, "claim7_regsgd.png")); err != nil {
 		return nil, err
 	}
-	c.Figures = append(c.Figures, Figure{File: "claim7_regsgd.png", Caption: fmt.Sprintf("Left: best test accuracy over the Reg-SGD grid (mean over all seeds; the cell 0,0 is SGD; the ring marks the cell chosen on seeds 0-%d). Right: test accuracy against steps for SGD, SAM, 1-SAM, the preset's Reg-SGD (gamma_act %g, gamma_last %g) and the selected cell (dashed).", nsel-1, mr.noisy.Train.GammaAct, mr.noisy.Train.GammaLast)})
+	c.Figures = append(c.Figures, Figure{File: "claim7_regsgd.png", Caption: fmt.Sprintf("Left: best test accuracy over the Reg-SGD grid (mean over all seeds; the cell 0,0 is SGD; the ring marks the cell chosen on seeds 0-%d). Right: test accuracy against steps for SGD, SAM, 1-SAM, the preset's Reg-SGD (gamma_act %g, gamma_last %g) and the selected cell (dashed).", nsel-1, mr.noisy.cfg.Train.GammaAct, mr.noisy.cfg.Train.GammaLast)})
 	c.Tables = append(c.Tables, t)
 
 	regSel := cell[bestKey]
-	samB, oneB := bestOf(mr.noisyRes, "sam"), bestOf(mr.noisyRes, "1sam")
+	samB, oneB := bestOf(mr.noisy.res, "sam"), bestOf(mr.noisy.res, "1sam")
 	ref, refName := samB, "SAM"
 	if mean(held(oneB)) > mean(held(samB)) {
 		ref, refName = oneB, "1-SAM"
 	}
-	preset := bestOf(mr.noisyRes, "regsgd")
+	preset := bestOf(mr.noisy.res, "regsgd")
 	s2 := Table{Caption: fmt.Sprintf("On the held-out seeds (%d of %d).", len(held(sgd)), S), Header: []string{"method", "best test acc (%)", "gain over SGD (pts, wins)"}}
 	for _, e := range []struct {
 		n  string
 		xs []float64
-	}{{"SGD", sgd}, {"SAM", samB}, {"1-SAM", oneB}, {fmt.Sprintf("Reg-SGD preset (%g, %g)", mr.noisy.Train.GammaAct, mr.noisy.Train.GammaLast), preset}, {fmt.Sprintf("Reg-SGD selected (%g, %g)", bestKey[0], bestKey[1]), regSel}} {
+	}{{"SGD", sgd}, {"SAM", samB}, {"1-SAM", oneB}, {fmt.Sprintf("Reg-SGD preset (%g, %g)", mr.noisy.cfg.Train.GammaAct, mr.noisy.cfg.Train.GammaLast), preset}, {fmt.Sprintf("Reg-SGD selected (%g, %g)", bestKey[0], bestKey[1]), regSel}} {
 		s2.Rows = append(s2.Rows, []string{e.n, statCell(held(e.xs), Points), gainCell(held(e.xs), held(sgd), Points)})
 	}
 	c.Tables = append(c.Tables, s2)
 	c.Tests = []Test{
 		Premise(Greater("the better SAM variant ("+refName+") beats SGD on the held-out seeds (a gap to narrow)", held(ref), held(sgd), AccMargin, Points)),
 		Greater("selected Reg-SGD beats SGD on the held-out seeds", held(regSel), held(sgd), AccMargin, Points),
-		AtLeastFraction("selected Reg-SGD closes at least a quarter of the gap to "+refName+" on the held-out seeds", held(regSel), held(ref), held(sgd), 0.25, Points),
+		AtLeastFraction("selected Reg-SGD closes at least a quarter of the gap to "+refName+" on the held-out seeds", held(regSel), held(ref), held(sgd), GapFraction, Points),
 		Greater("the preset's Reg-SGD beats SGD (all seeds, no selection)", preset, sgd, AccMargin, Points),
 	}
 	c.Rule = "Premise: a SAM variant beats SGD by more than 1 pt (else inconclusive). Then Reg-SGD must beat SGD by more than 1 pt in at least two thirds of the seeds and close at least 25% of the gap (the paper: 17 pts narrowed to 9, about half)."
@@ -154,7 +156,8 @@ func gridHeatMap(gammas []float64, cell map[gammaCell][]float64, selected gammaC
 // gridValues returns the sorted gamma values of the Reg-SGD grid, 0 included.
 func gridValues(mr *mainRuns) []float64 {
 	set := map[float64]bool{0: true}
-	for _, g := range mr.grid {
+	for _, s := range mr.grid {
+		g := s.cfg
 		set[g.Train.GammaAct], set[g.Train.GammaLast] = true, true
 	}
 	var out []float64

@@ -7,29 +7,29 @@ import (
 
 	"gonum.org/v1/plot"
 
-	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/core/palette"
 )
 
 // claim8: SAM's advantage holds over a range of rho and grows with the
 // label-noise rate.
 func claim8(mr *mainRuns, out string) (*Claim, error) {
-	S := mr.rho[0].Seeds
-	noise := mr.noisy.Data.Noise
-	c := &Claim{N: 8, Title: "Sensitivity to rho and to the noise rate",
+	S := mr.rho[0].cfg.Seeds
+	noise := mr.noisy.cfg.Data.Noise
+	c := &Claim{Title: "Sensitivity to rho and to the noise rate",
 		Statement: "SAM's advantage is not a single lucky setting: it holds over a range of rho and grows with the label-noise rate.",
 		Setting:   fmt.Sprintf("Preset %q, %d seeds: SAM and 1-SAM at rho = preset rho x %v at %s noise; SGD, SAM and 1-SAM at noise rates %v with the preset rhos.", mainPreset, S, scalesOf(mr), pctNoise(noise), noisesOf(mr)),
-		Configs:   append(append([]*experiment.Config{}, mr.rho...), mr.noise...),
+		Configs:   append(configs(mr.rho), configs(mr.noise)...),
 	}
 	// SGD at the noisy rate with the sweep seeds.
 	var sgdNoisy []float64
-	for i, cfg := range mr.noise {
+	for _, s := range mr.noise {
+		cfg := s.cfg
 		if cfg.Data.Noise == noise {
-			sgdNoisy = bestOf(mr.noiseRes[i], "sgd")
+			sgdNoisy = bestOf(s.res, "sgd")
 		}
 	}
 	if sgdNoisy == nil {
-		sgdNoisy = bestOf(mr.noisyRes, "sgd")[:S]
+		sgdNoisy = bestOf(mr.noisy.res, "sgd")[:S]
 	}
 	pr := newPlot(fmt.Sprintf("best test accuracy vs rho (%s noise)", pctNoise(noise)), "rho (log scale)", "best test accuracy")
 	pr.X.Scale, pr.X.Tick.Marker = plot.LogScale{}, decades{}
@@ -42,8 +42,9 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 		var xs, ys, sd []float64
 		row := []string{label(m)}
 		wins := 0
-		for i, cfg := range mr.rho {
-			v := bestOf(mr.rhoRes[i], m)
+		for _, s := range mr.rho {
+			cfg := s.cfg
+			v := bestOf(s.res, m)
 			xs, ys, sd = append(xs, rhoOf(cfg, m)), append(ys, mean(v)), append(sd, std(v))
 			row = append(row, fmt.Sprintf("%s (rho %g)", statCell(v, Points), rhoOf(cfg, m)))
 			if Greater("", v, sgdNoisy, AccMargin, Points).Pass {
@@ -63,14 +64,16 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 	pr.Legend.Top = false
 	pn := newPlot("best test accuracy vs label noise", "fraction of training labels flipped", "best test accuracy")
 	nt := Table{Caption: "Best test accuracy (%) against the noise rate (preset rhos).", Header: []string{"method"}}
-	for _, cfg := range mr.noise {
+	for _, s := range mr.noise {
+		cfg := s.cfg
 		nt.Header = append(nt.Header, pctNoise(cfg.Data.Noise))
 	}
 	for _, m := range []string{"sgd", "sam", "1sam"} {
 		var xs, ys, sd []float64
 		row := []string{label(m)}
-		for i, cfg := range mr.noise {
-			v := bestOf(mr.noiseRes[i], m)
+		for _, s := range mr.noise {
+			cfg := s.cfg
+			v := bestOf(s.res, m)
 			xs, ys, sd = append(xs, cfg.Data.Noise), append(ys, mean(v)), append(sd, std(v))
 			row = append(row, statCell(v, Points))
 		}
@@ -88,25 +91,26 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 	// gain growth with noise: paired per seed.
 	lowI, highI := 0, len(mr.noise)-1
 	gains := func(i int, m string) Paired {
-		return NewPaired(bestOf(mr.noiseRes[i], m), bestOf(mr.noiseRes[i], "sgd"))
+		return NewPaired(bestOf(mr.noise[i].res, m), bestOf(mr.noise[i].res, "sgd"))
 	}
 	for _, m := range []string{"sam", "1sam"} {
 		gl, gh := gains(lowI, m).Diff, gains(highI, m).Diff
 		if len(gl) == len(gh) {
-			tests = append(tests, Greater(fmt.Sprintf("%s's gain over SGD is larger at %s noise than at %s", label(m), pctNoise(mr.noise[highI].Data.Noise), pctNoise(mr.noise[lowI].Data.Noise)), gh, gl, AccMargin, Points))
+			tests = append(tests, Greater(fmt.Sprintf("%s's gain over SGD is larger at %s noise than at %s", label(m), pctNoise(mr.noise[highI].cfg.Data.Noise), pctNoise(mr.noise[lowI].cfg.Data.Noise)), gh, gl, AccMargin, Points))
 		}
 	}
 	c.Tests = tests
 	c.Rule = "Range of rho: the method beats SGD (the paired rule of claim 1) at at least half of the rho values. Growth with noise: the per-seed gain over SGD at the highest noise rate minus the gain at the lowest exceeds 1 pt on average, positive in two thirds of the seeds."
-	c.Headline = fmt.Sprintf("1-SAM gain %s at %s noise, %s at %s", Points.Signed(gains(lowI, "1sam").Mean()), pctNoise(mr.noise[lowI].Data.Noise), Points.Signed(gains(highI, "1sam").Mean()), pctNoise(mr.noise[highI].Data.Noise))
+	c.Headline = fmt.Sprintf("1-SAM gain %s at %s noise, %s at %s", Points.Signed(gains(lowI, "1sam").Mean()), pctNoise(mr.noise[lowI].cfg.Data.Noise), Points.Signed(gains(highI, "1sam").Mean()), pctNoise(mr.noise[highI].cfg.Data.Noise))
 	return c, nil
 }
 
 // scalesOf returns the rho sweep's scales (of the preset's SAM rho).
 func scalesOf(mr *mainRuns) []float64 {
 	var out []float64
-	for _, c := range mr.rho {
-		out = append(out, math.Round(c.MethodRho["sam"]/rhoOf(mr.noisy, "sam")*1000)/1000)
+	for _, s := range mr.rho {
+		c := s.cfg
+		out = append(out, math.Round(c.MethodRho["sam"]/rhoOf(mr.noisy.cfg, "sam")*1000)/1000)
 	}
 	return out
 }
@@ -114,7 +118,8 @@ func scalesOf(mr *mainRuns) []float64 {
 // noisesOf returns the noise sweep's rates.
 func noisesOf(mr *mainRuns) []float64 {
 	var out []float64
-	for _, c := range mr.noise {
+	for _, s := range mr.noise {
+		c := s.cfg
 		out = append(out, c.Data.Noise)
 	}
 	return out

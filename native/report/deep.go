@@ -2,104 +2,29 @@ package report
 
 import (
 	"fmt"
-	"math"
-	"path/filepath"
 
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/deep"
-	"github.com/samlab/samlab/native/runner"
 )
 
-// DeepClaimN numbers the first deep-network claim; the deep claims are
-// DeepClaimN .. DeepClaimN+4 (deepclaims.go).
-const DeepClaimN = 9
-
-// deepRuns is what the deep claims read: the native CLI's run folders
-// grouped by setting, and the hyperparameter search that chose their
-// values, when the folders come from `samlab report --deep-run`.
-type deepRuns struct {
-	runs   []*DeepRun
-	groups []*deepGroup
-	paths  []string
-	choice *deep.Choice
-}
-
-// readDeep reads the run folders (deepruns.go), groups them by setting
-// (deepgroups.go) and finds the search result (native/deep's search.json)
-// in the folder above a run's grid folder, if any.
-func readDeep(paths []string) (*deepRuns, error) {
-	runs, err := FindDeepRuns(paths)
-	if err != nil {
-		return nil, err
-	}
-	d := &deepRuns{runs: runs, groups: groupDeep(runs), paths: paths}
-	for _, r := range runs {
-		if ch, err := deep.ReadChoice(filepath.Dir(filepath.Dir(r.Dir))); err == nil {
-			d.choice = &ch
-			break
-		}
-	}
-	return d, nil
-}
-
-// deepClaims builds the deep section: the tables and figures (attached to
-// the first claim) and the five verdicts.
-func deepClaims(paths []string, out string) ([]*Claim, error) {
-	d, err := readDeep(paths)
-	if err != nil {
-		return nil, err
-	}
-	cs := d.claims()
-	first := cs[0]
+// deepSection attaches the deep section to c, the first deep claim: a
+// table per setting, the search's table when there was one, the caveat of
+// scale and the figures.
+func deepSection(d *deepRuns, c *Claim, out string) error {
 	for _, g := range d.groups {
-		first.Tables = append(first.Tables, d.table(g))
+		c.Tables = append(c.Tables, d.table(g))
 	}
 	if d.choice != nil {
-		first.Tables = append(first.Tables, searchTable(d.choice))
+		c.Tables = append(c.Tables, searchTable(d.choice))
 	}
-	first.Notes = append(first.Notes, "The verdicts follow the stated rule, with few seeds: at this scale the gains are one to a few points with standard deviations of about the same size, far below the paper's +17 points for ResNet18 on CIFAR10 after 200 epochs. Read a verdict that holds as agreeing with the paper's direction here, not as reproducing its size; the paper-scale run is `samlab sweep` on CIFAR10 with a GPU (docs/native.md).")
+	c.Notes = append(c.Notes, "The verdicts follow the stated rule, with few seeds: at this scale the gains are one to a few points with standard deviations of about the same size, far below the paper's +17 points for ResNet18 on CIFAR10 after 200 epochs. Read a verdict that holds as agreeing with the paper's direction here, not as reproducing its size; the paper-scale run is `samlab sweep` on CIFAR10 with a GPU (docs/native.md).")
 	figs, err := d.figures(out)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	first.Figures = figs
-	for _, c := range cs[1:] {
-		c.Figures = figs[len(figs)-1:]
-	}
-	return cs, nil
+	c.Figures = figs
+	return nil
 }
-
-// memorizeEpoch is the first epoch from which flipped-train accuracy stays
-// above 50% to the end of the run (NaN when it never does: the run did
-// not memorise).
-func memorizeEpoch(r *DeepRun) float64 {
-	at := math.NaN()
-	for _, e := range r.Epochs {
-		switch {
-		case e.FlippedAcc > 0.5 && math.IsNaN(at):
-			at = float64(e.Epoch)
-		case e.FlippedAcc <= 0.5:
-			at = math.NaN()
-		}
-	}
-	return at
-}
-
-// perRun returns f of the runs of g under key, in seed order.
-func perRun(g *deepGroup, key string, f func(*DeepRun) float64) []float64 {
-	var out []float64
-	for _, r := range g.Runs[key] {
-		out = append(out, f(r))
-	}
-	return out
-}
-
-func bestOfRun(r *DeepRun) float64 { a, _ := r.Best(); return a }
-func bestEpochOf(r *DeepRun) float64 {
-	_, e := r.Best()
-	return float64(e)
-}
-func last(r *DeepRun) runner.Row { return r.Epochs[len(r.Epochs)-1] }
 
 // table is one setting's results, one row per method (mean ± std over seeds).
 func (d *deepRuns) table(g *deepGroup) Table {
@@ -126,16 +51,6 @@ func (d *deepRuns) table(g *deepGroup) Table {
 			memCell, gain})
 	}
 	return t
-}
-
-func countFinite(xs []float64) int {
-	n := 0
-	for _, x := range xs {
-		if !math.IsNaN(x) {
-			n++
-		}
-	}
-	return n
 }
 
 // hyperOf shows a run's method hyperparameters (those its traits name).

@@ -10,8 +10,12 @@ import (
 )
 
 // figures draws test accuracy per setting and, for the noisy settings,
-// flipped-train accuracy (memorisation) per method.
+// flipped-train accuracy (memorisation) per method, into out; a second
+// call returns the figures the first drew.
 func (d *deepRuns) figures(out string) ([]Figure, error) {
+	if d.figs != nil {
+		return d.figs, nil
+	}
 	var acc, mem []*panel
 	for _, g := range d.groups {
 		pa := newPlot(g.name(), "epoch", "test accuracy")
@@ -41,6 +45,7 @@ func (d *deepRuns) figures(out string) ([]Figure, error) {
 		}
 		figs = append(figs, f)
 	}
+	d.figs = figs
 	return figs, nil
 }
 

@@ -128,3 +128,12 @@ func pairSeeds(a, b map[int64]float64) (xa, xb []float64) {
 	}
 	return xa, xb
 }
+
+// perRun returns f of the runs of g under key, in seed order.
+func perRun(g *deepGroup, key string, f func(*DeepRun) float64) []float64 {
+	var out []float64
+	for _, r := range g.Runs[key] {
+		out = append(out, f(r))
+	}
+	return out
+}

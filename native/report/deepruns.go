@@ -8,14 +8,41 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/native/deep"
 	"github.com/samlab/samlab/native/runner"
 )
+
+// deepRuns is what the deep claims read: the native CLI's run folders
+// grouped by setting, and the hyperparameter search that chose their
+// values, when the folders come from `samlab report --deep-run`.
+type deepRuns struct {
+	runs   []*DeepRun
+	groups []*deepGroup
+	paths  []string
+	choice *deep.Choice
+	// figs are the figures, once drawn (deepRuns.figures).
+	figs []Figure
+}
+
+// readDeep reads the run folders, groups them by setting (deepgroups.go) and finds the search result (native/deep's search.json)
+// in the folder above a run's grid folder, if any.
+func readDeep(paths []string) (*deepRuns, error) {
+	runs, err := FindDeepRuns(paths)
+	if err != nil {
+		return nil, err
+	}
+	d := &deepRuns{runs: runs, groups: groupDeep(runs), paths: paths}
+	for _, r := range runs {
+		if ch, err := deep.ReadChoice(filepath.Dir(filepath.Dir(r.Dir))); err == nil {
+			d.choice = &ch
+			break
+		}
+	}
+	return d, nil
+}
 
 // DeepRun is one run folder of the native CLI: config.yaml and metrics.csv.
 // Accuracies in Epochs are fractions in [0,1] (a file in percent is
@@ -46,55 +73,36 @@ func (r *DeepRun) Best() (acc float64, epoch int) {
 	return acc, epoch
 }
 
-// ReadDeepRun reads one run folder. config.yaml must name method, dataset,
-// model, noise, rho and seed; metrics.csv must be the native CLI's
-// (runner.ReadMetrics, header runner.MetricsHeader) with at least one row.
+// ReadDeepRun reads one run folder. config.yaml, read as the runner reads
+// it (runner.LoadConfig: a runner.Config, unknown keys refused), must name
+// method, dataset, model, noise, rho and seed; metrics.csv must be the
+// native CLI's (runner.ReadMetrics, header runner.MetricsHeader) with at
+// least one row.
 func ReadDeepRun(dir string) (*DeepRun, error) {
-	b, err := os.ReadFile(filepath.Join(dir, runner.ConfigFile))
+	// Sentinels mark the keys the file must name.
+	const noSeed = math.MaxUint64
+	c, err := runner.LoadConfig(filepath.Join(dir, runner.ConfigFile), runner.Config{Noise: math.NaN(), Rho: math.NaN(), Seed: noSeed})
 	if err != nil {
 		return nil, fmt.Errorf("deep run %s: %w", dir, err)
 	}
-	var cfg map[string]any
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		return nil, fmt.Errorf("deep run %s: config.yaml: %w", dir, err)
-	}
-	r := &DeepRun{Dir: dir}
 	var errs []error
-	str := func(k string) string {
-		v, ok := cfg[k]
-		if !ok {
-			errs = append(errs, fmt.Errorf("config.yaml has no %q", k))
-			return ""
+	for _, k := range []struct {
+		key     string
+		missing bool
+	}{{"method", c.Method == ""}, {"dataset", c.Dataset == ""}, {"model", c.Model == ""},
+		{"noise", math.IsNaN(c.Noise)}, {"rho", math.IsNaN(c.Rho)}, {"seed", c.Seed == noSeed}} {
+		if k.missing {
+			errs = append(errs, fmt.Errorf("config.yaml has no %q", k.key))
 		}
-		return fmt.Sprint(v)
 	}
-	num := func(k string) float64 {
-		s := str(k)
-		if s == "" {
-			return math.NaN()
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("config.yaml: %s is not a number (%q)", k, s))
-		}
-		return f
-	}
-	r.Method, r.Dataset, r.Model = str("method"), str("dataset"), str("model")
-	if m, err := optim.Canonical(r.Method); err == nil {
-		r.Method = m
-	}
-	r.Noise, r.Rho = num("noise"), num("rho")
-	r.Seed = int64(num("seed"))
-	opt := func(k string) float64 {
-		if _, ok := cfg[k]; !ok {
-			return 0
-		}
-		return num(k)
-	}
-	r.GammaAct, r.GammaLast = opt("gamma_act"), opt("gamma_last")
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("deep run %s: %w", dir, errors.Join(errs...))
 	}
+	if m, err := optim.Canonical(c.Method); err == nil {
+		c.Method = m
+	}
+	r := &DeepRun{Dir: dir, Method: c.Method, Dataset: c.Dataset, Model: c.Model, Noise: c.Noise, Rho: c.Rho,
+		GammaAct: c.GammaAct, GammaLast: c.GammaLast, Seed: int64(c.Seed)}
 	if r.Epochs, err = readEpochs(filepath.Join(dir, runner.MetricsFile)); err != nil {
 		return nil, fmt.Errorf("deep run %s: %w", dir, err)
 	}
@@ -168,4 +176,37 @@ func isRunDir(dir string) bool {
 		}
 	}
 	return true
+}
+
+// memorizeEpoch is the first epoch from which flipped-train accuracy stays
+// above 50% to the end of the run (NaN when it never does: the run did
+// not memorise).
+func memorizeEpoch(r *DeepRun) float64 {
+	at := math.NaN()
+	for _, e := range r.Epochs {
+		switch {
+		case e.FlippedAcc > 0.5 && math.IsNaN(at):
+			at = float64(e.Epoch)
+		case e.FlippedAcc <= 0.5:
+			at = math.NaN()
+		}
+	}
+	return at
+}
+
+func bestOfRun(r *DeepRun) float64 { a, _ := r.Best(); return a }
+func bestEpochOf(r *DeepRun) float64 {
+	_, e := r.Best()
+	return float64(e)
+}
+func last(r *DeepRun) runner.Row { return r.Epochs[len(r.Epochs)-1] }
+
+func countFinite(xs []float64) int {
+	n := 0
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			n++
+		}
+	}
+	return n
 }

@@ -21,7 +21,7 @@ func (rep *Report) WriteDocs(dir string) error {
 	files := append([]string(nil), DocFigures...)
 	var deep *Claim
 	for _, c := range rep.Claims {
-		if c.N == DeepClaimN {
+		if c.ID == deepSectionID { // the claim that carries the deep section
 			deep = c
 			for _, f := range c.Figures {
 				files = append(files, f.File)

@@ -5,55 +5,41 @@ import (
 	"fmt"
 
 	"github.com/samlab/samlab/core/experiment"
+	"github.com/samlab/samlab/core/optim"
 )
 
-// allMethods are the methods of the main noisy experiment, in the paper's order.
-var allMethods = []string{"sgd", "sam", "1sam", "lsam", "jsam", "regsgd"}
-
-// mainRuns holds the configs and results of the experiments of claims 1,
-// 2 and 5-8.
-type mainRuns struct {
-	noisy, clean       *experiment.Config
-	noisyRes, cleanRes []experiment.Result
-	grid               []*experiment.Config
-	gridRes            [][]experiment.Result
-	rho                []*experiment.Config
-	rhoRes             [][]experiment.Result
-	noise              []*experiment.Config
-	noiseRes           [][]experiment.Result
-	// The other settings of claim 1: the demo MLP and the high-dimensional
-	// linear model.
-	demoNoisy, demoClean       *experiment.Config
-	demoNoisyRes, demoCleanRes []experiment.Result
-	linNoisy, linClean         *experiment.Config
-	linNoisyRes, linCleanRes   []experiment.Result
+// runSet is one experiment config and its results, in experiment.Run's
+// order (by method, then seed).
+type runSet struct {
+	cfg *experiment.Config
+	res []experiment.Result
 }
 
-// toyClaims runs the toy experiments and builds claims 1-8.
-func toyClaims(ctx context.Context, p *pool, plan Plan, out string) ([]*Claim, error) {
-	mr, err := runMain(ctx, p, plan)
-	if err != nil {
-		return nil, err
-	}
-	builders := []func() (*Claim, error){
-		func() (*Claim, error) { return claim1(mr, out) },
-		func() (*Claim, error) { return claim2(mr, out) },
-		func() (*Claim, error) { return claim3(ctx, p, plan, out) },
-		func() (*Claim, error) { return claim4(ctx, p, plan, out) },
-		func() (*Claim, error) { return claim5(mr, out) },
-		func() (*Claim, error) { return claim6(mr, out) },
-		func() (*Claim, error) { return claim7(mr, out) },
-		func() (*Claim, error) { return claim8(mr, out) },
-	}
-	var claims []*Claim
-	for _, b := range builders {
-		c, err := b()
-		if err != nil {
-			return nil, err
+// mainRuns holds the shared nonlinear experiments of claims 1, 2 and 5-8,
+// each a named set; runMain runs them together.
+type mainRuns struct {
+	// noisy is the main preset with every method at its noise rate, clean
+	// the same without noise (SGD, SAM, 1-SAM).
+	noisy, clean runSet
+	// grid is Reg-SGD's gamma grid (claim 7); rho and noise the
+	// sensitivity sweeps (claim 8).
+	grid, rho, noise []runSet
+	// The other settings of claim 1: the demo MLP and the high-dimensional
+	// linear model, noisy and clean.
+	demoNoisy, demoClean runSet
+	linNoisy, linClean   runSet
+}
+
+// sets returns every set of mr, to run them together and hand each its
+// results.
+func (mr *mainRuns) sets() []*runSet {
+	s := []*runSet{&mr.noisy, &mr.clean, &mr.demoNoisy, &mr.demoClean, &mr.linNoisy, &mr.linClean}
+	for _, g := range [][]runSet{mr.grid, mr.rho, mr.noise} {
+		for i := range g {
+			s = append(s, &g[i])
 		}
-		claims = append(claims, c)
 	}
-	return claims, nil
+	return s
 }
 
 // runMain makes the configs of claims 1, 2 and 5-8 and runs them together.
@@ -67,10 +53,10 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		noise = 0.3
 	}
 	mr := &mainRuns{}
-	if mr.noisy, err = plan.mainConfig("main-noisy", noise, plan.Seeds, allMethods...); err != nil {
+	if mr.noisy.cfg, err = plan.mainConfig("main-noisy", noise, plan.Seeds, optim.Names...); err != nil {
 		return nil, err
 	}
-	if mr.clean, err = plan.mainConfig("main-clean", 0, plan.Seeds, "sgd", "sam", "1sam"); err != nil {
+	if mr.clean.cfg, err = plan.mainConfig("main-clean", 0, plan.Seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
 	for _, ga := range plan.Gammas {
@@ -83,7 +69,7 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 				return nil, err
 			}
 			c.Train.GammaAct, c.Train.GammaLast = ga, gl
-			mr.grid = append(mr.grid, c)
+			mr.grid = append(mr.grid, runSet{cfg: c})
 		}
 	}
 	for _, s := range plan.RhoScales {
@@ -91,33 +77,42 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.MethodRho = map[string]float64{"sam": rhoOf(mr.noisy, "sam") * s, "1sam": rhoOf(mr.noisy, "1sam") * s}
-		mr.rho = append(mr.rho, c)
+		c.MethodRho = map[string]float64{"sam": rhoOf(mr.noisy.cfg, "sam") * s, "1sam": rhoOf(mr.noisy.cfg, "1sam") * s}
+		mr.rho = append(mr.rho, runSet{cfg: c})
 	}
 	for _, n := range plan.Noises {
 		c, err := plan.mainConfig(fmt.Sprintf("noise-%g", n), n, plan.SweepSeeds, "sgd", "sam", "1sam")
 		if err != nil {
 			return nil, err
 		}
-		mr.noise = append(mr.noise, c)
+		mr.noise = append(mr.noise, runSet{cfg: c})
 	}
-	if mr.demoNoisy, mr.demoClean, err = plan.pair(demoPreset, "demo", "sgd", "sam", "1sam"); err != nil {
+	if mr.demoNoisy.cfg, mr.demoClean.cfg, err = plan.pair(demoPreset, "demo", "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
-	if mr.linNoisy, mr.linClean, err = plan.pair(linearPreset, "linear", "sgd", "sam", "1sam"); err != nil {
+	if mr.linNoisy.cfg, mr.linClean.cfg, err = plan.pair(linearPreset, "linear", "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
-	all := append([]*experiment.Config{mr.noisy, mr.clean, mr.demoNoisy, mr.demoClean, mr.linNoisy, mr.linClean}, mr.grid...)
-	all = append(all, mr.rho...)
-	all = append(all, mr.noise...)
-	res, err := p.configs(ctx, "nonlinear experiments (claims 1, 2, 5-8)", all...)
+	sets := mr.sets()
+	cfgs := make([]*experiment.Config, len(sets))
+	for i, s := range sets {
+		cfgs[i] = s.cfg
+	}
+	res, err := p.configs(ctx, "nonlinear experiments (claims 1, 2, 5-8)", cfgs...)
 	if err != nil {
 		return nil, err
 	}
-	mr.noisyRes, mr.cleanRes, mr.demoNoisyRes, mr.demoCleanRes, mr.linNoisyRes, mr.linCleanRes = res[0], res[1], res[2], res[3], res[4], res[5]
-	k := 6
-	mr.gridRes, k = res[k:k+len(mr.grid)], k+len(mr.grid)
-	mr.rhoRes, k = res[k:k+len(mr.rho)], k+len(mr.rho)
-	mr.noiseRes = res[k : k+len(mr.noise)]
+	for i, s := range sets {
+		s.res = res[i]
+	}
 	return mr, nil
+}
+
+// configs returns the configs of sets.
+func configs(sets []runSet) []*experiment.Config {
+	var cs []*experiment.Config
+	for _, s := range sets {
+		cs = append(cs, s.cfg)
+	}
+	return cs
 }

@@ -46,24 +46,17 @@ func (rep *Report) VerdictTable(w io.Writer, link bool) {
 		if link {
 			title = fmt.Sprintf("[%s](#%s)", c.Title, anchor(c))
 		}
-		fmt.Fprintf(w, "| %s | %s | **%s** | %s |\n", claimNum(c), title, c.Verdict, esc(c.Headline))
+		fmt.Fprintf(w, "| %s | %s | **%s** | %s |\n", c.ID, title, c.Verdict, esc(c.Headline))
 	}
 	fmt.Fprintln(w)
 }
 
-// claimNum is a claim's label: 1-8 for the toy claims, D1-D5 for the deep ones.
-func claimNum(c *Claim) string {
-	if c.N >= DeepClaimN {
-		return fmt.Sprintf("D%d", c.N-DeepClaimN+1)
-	}
-	return fmt.Sprint(c.N)
-}
-
+// anchor is a claim's link target: claim-3 for claim 3, deep-1 for D1.
 func anchor(c *Claim) string {
-	if c.N >= DeepClaimN {
-		return fmt.Sprintf("deep-%d", c.N-DeepClaimN+1)
+	if c.Deep() {
+		return "deep-" + strings.TrimPrefix(c.ID, "D")
 	}
-	return fmt.Sprintf("claim-%d", c.N)
+	return "claim-" + c.ID
 }
 
 func esc(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
@@ -90,11 +83,11 @@ func (rep *Report) markdown(w io.Writer) {
 }
 
 func (rep *Report) claimSection(w io.Writer, c *Claim) {
-	if c.N >= DeepClaimN {
-		fmt.Fprintf(w, "<a id=\"%s\"></a>\n## Deep claim %s: %s\n\n", anchor(c), claimNum(c), c.Title)
-	} else {
-		fmt.Fprintf(w, "<a id=\"%s\"></a>\n## Claim %d: %s\n\n", anchor(c), c.N, c.Title)
+	kind := "Claim"
+	if c.Deep() {
+		kind = "Deep claim"
 	}
+	fmt.Fprintf(w, "<a id=\"%s\"></a>\n## %s %s: %s\n\n", anchor(c), kind, c.ID, c.Title)
 	fmt.Fprintf(w, "**Claim.** %s\n\n", c.Statement)
 	fmt.Fprintf(w, "**Setting.** %s\n\n", c.Setting)
 	for _, f := range c.Figures {

@@ -6,19 +6,25 @@
 // a table and curves from deep-network run folders of the native CLI.
 //
 // Verdicts are never tuned: every claim has a rule stated in the report
-// (a margin and a per-seed agreement, see Combine and Greater), and a claim
-// that fails its rule is reported as failing, with its numbers.
+// (a margin and a per-seed agreement, see Combine and Greater; every
+// margin and tolerance is in verdict.go), and a claim that fails its rule
+// is reported as failing, with its numbers.
 //
-// Each claim is one file, its prose, measurement, figure, table and verdict
-// together: claim1.go ... claim8.go (claim 3's measurement and figure in
-// claim3_measure.go and claim3_figure.go) and deep.go for the native runs
-// (read in deepruns.go, grouped in deepgroups.go). The experiments run
-// through core/experiment (runs.go: RunAll for the shared nonlinear runs of
-// experiments.go, RunJobs with recorders for claims 3 and 4); plan.go sizes
-// them. The helpers are named for what they hold: stats.go (gonum/stat),
-// verdict.go (the rules), tables.go (cells and units), perseed.go (per-run
-// numbers), curves.go, figures.go, grid.go and axes.go (gonum/plot),
-// markdown.go and docs.go (the output).
+// The files stand on floors, each using only what its own floor and those
+// below declare (floors_test.go): the tools (stats.go with gonum/stat,
+// tables.go for cells and units, verdict.go for the rules, perseed.go,
+// curves.go, figures.go, grid.go and axes.go with gonum/plot); a claim's
+// shape (claim.go); the evidence (plan.go sizes the experiments, runs.go
+// runs them through core/experiment, experiments.go holds the named run
+// sets shared by claims 1, 2 and 5-8, deepruns.go and deepgroups.go read
+// the native CLI's run folders through native/runner, evidence.go makes
+// each once, on first use); the claims, a room each with its prose,
+// measurement, figure, table and tests (claim1.go ... claim8.go, claim 3's
+// measurement and figure in claim3_measure.go and claim3_figure.go; the
+// deep claims D1-D5 in deepclaims.go with their tables in deep.go and
+// figures in deepfigures.go); the ordered claim list with the IDs
+// (claims.go); the report and its Markdown (report.go, markdown.go,
+// docs.go).
 package report
 
 import (
@@ -29,7 +35,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/samlab/samlab/core/experiment"
 	"github.com/samlab/samlab/native/configfile"
 )
 
@@ -50,39 +55,6 @@ type Options struct {
 	Command string
 	// Log receives progress lines (nil: none).
 	Log io.Writer
-}
-
-// Claim is one section of the report.
-type Claim struct {
-	// N is the claim's number (1-8; DeepClaimN.. for the deep claims).
-	N int
-	// Title is a short name; Statement the claim as the paper makes it.
-	Title, Statement string
-	// Setting describes the experiment in words.
-	Setting string
-	// Figures are PNG files in the output folder.
-	Figures []Figure
-	// Tables hold the results (mean ± std over seeds).
-	Tables []Table
-	// Tests are the numeric checks; Verdict is Combine(Tests).
-	Tests   []Test
-	Verdict Verdict
-	// Rule states how the verdict is computed.
-	Rule string
-	// Headline is the one-line summary in the verdict table.
-	Headline string
-	// Configs are the experiment configs that produced the numbers.
-	Configs []*experiment.Config
-	// Notes are remarks (caveats, what the measurement means).
-	Notes []string
-}
-
-// Figure is one PNG file of the report.
-type Figure struct {
-	// File is the file name inside the output folder.
-	File string
-	// Caption describes the figure.
-	Caption string
 }
 
 // Report is a finished report.
@@ -117,21 +89,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep := &Report{Options: opts, Started: time.Now().UTC(), Machine: Machine()}
 	cpu0, load0 := cpuTime(), loadAvg()
 	p := newPool(opts.Workers, opts.Log)
-	claims, err := toyClaims(ctx, p, opts.Plan, opts.Out)
+	ev := &evidence{ctx: ctx, pool: p, plan: opts.Plan, out: opts.Out, deepPaths: opts.Deep}
+	claims, err := buildClaims(ev, func(e claimEntry) bool { return !e.Deep || len(opts.Deep) > 0 })
 	if err != nil {
 		return nil, err
 	}
 	rep.Claims = claims
-	if len(opts.Deep) > 0 {
-		cs, err := deepClaims(opts.Deep, opts.Out)
-		if err != nil {
-			return nil, err
-		}
-		rep.Claims = append(rep.Claims, cs...)
-	}
-	for _, c := range rep.Claims {
-		c.Verdict = Combine(c.Tests)
-	}
 	rep.Runs = p.runs
 	rep.Duration = time.Since(rep.Started)
 	if c := cpuTime(); c > 0 {

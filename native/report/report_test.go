@@ -71,16 +71,16 @@ func TestQuickReport(t *testing.T) {
 	figures := 0
 	for _, c := range rep.Claims {
 		if len(c.Figures) == 0 {
-			t.Errorf("claim %d has no figure", c.N)
+			t.Errorf("claim %s has no figure", c.ID)
 		}
 		if len(c.Tests) == 0 {
-			t.Errorf("claim %d has no tests", c.N)
+			t.Errorf("claim %s has no tests", c.ID)
 		}
 		if want := verdictOf(c.Tests); c.Verdict != want {
-			t.Errorf("claim %d: verdict %v, but its tests say %v:\n%s", c.N, c.Verdict, want, summarize(c.Tests))
+			t.Errorf("claim %s: verdict %v, but its tests say %v:\n%s", c.ID, c.Verdict, want, summarize(c.Tests))
 		}
 		if !strings.Contains(md, fmt.Sprintf("**Verdict: %s.**", c.Verdict)) {
-			t.Errorf("README lacks claim %d's verdict %q", c.N, c.Verdict)
+			t.Errorf("README lacks claim %s's verdict %q", c.ID, c.Verdict)
 		}
 		for _, f := range c.Figures {
 			figures++
@@ -91,7 +91,7 @@ func TestQuickReport(t *testing.T) {
 		}
 		for _, cfg := range c.Configs {
 			if _, err := configfile.Load(filepath.Join(out, "configs", cfg.Name+".yaml")); err != nil {
-				t.Errorf("claim %d: config %s does not load back: %v", c.N, cfg.Name, err)
+				t.Errorf("claim %s: config %s does not load back: %v", c.ID, cfg.Name, err)
 			}
 		}
 	}
@@ -106,10 +106,10 @@ func TestQuickReport(t *testing.T) {
 	// Claim 4 and the first three tests of claim 3 are exact identities:
 	// they hold even in the quick run.
 	for _, c := range rep.Claims {
-		if c.N == 4 && c.Verdict != Holds {
+		if c.ID == "4" && c.Verdict != Holds {
 			t.Errorf("claim 4 (an exact identity) does not hold:\n%s", summarize(c.Tests))
 		}
-		if c.N == 3 {
+		if c.ID == "3" {
 			for _, tc := range c.Tests[:3] {
 				if !tc.Pass {
 					t.Errorf("claim 3: identity test %q fails: %s", tc.Name, tc.Detail)

@@ -112,16 +112,3 @@ func (p Paired) Std() float64 { return std(p.Diff) }
 
 // Wins returns how many differences are > 0.
 func (p Paired) Wins() int { return floats.Count(func(d float64) bool { return d > 0 }, p.Diff) }
-
-// MostFraction is the share of seeds that must agree in sign for a paired
-// comparison to count ("most seeds"): at least two thirds.
-const MostFraction = 2.0 / 3.0
-
-// most reports whether k of n is at least MostFraction (false for n == 0).
-func most(k, n int) bool { return n > 0 && float64(k) >= MostFraction*float64(n)-1e-9 }
-
-// needMost states the seed count most asks for out of n, as ">= k".
-func needMost(n int) string {
-	k := int(math.Ceil(MostFraction*float64(n) - 1e-9))
-	return fmt.Sprintf(">= %d", k)
-}

@@ -6,6 +6,44 @@ import (
 	"strings"
 )
 
+// The margins and tolerances of every claim's tests, and the share of seeds
+// a paired comparison needs: a verdict rule changes here, in one place.
+const (
+	// AccMargin is the accuracy margin: a gain counts when the mean
+	// paired gain exceeds one percentage point.
+	AccMargin = 0.01
+	// NormMargin is the relative margin of claim 6: a norm is "smaller"
+	// when it is at least 5% below SGD's.
+	NormMargin = 0.05
+	// EpochMargin is the margin of deep claim D5: a method memorises
+	// later when it does so more than half an epoch after SGD.
+	EpochMargin = 0.5
+	// KeepFraction is the share of a gain a method must keep to keep "most"
+	// of it (claims 5 and D3).
+	KeepFraction = 0.5
+	// GapFraction is the share of the gap to SAM regularized SGD must close
+	// to "narrow" it (claims 7 and D4).
+	GapFraction = 0.25
+	// ExactTolerance is the largest relative trajectory difference claim
+	// 4 accepts as "equal up to float error".
+	ExactTolerance = 1e-9
+	// ClosedFormTolerance is the largest relative error claim 3 accepts
+	// between a measured per-example ratio and its closed form.
+	ClosedFormTolerance = 1e-6
+	// MostFraction is the share of seeds that must agree in sign for a
+	// paired comparison to count ("most seeds"): at least two thirds.
+	MostFraction = 2.0 / 3.0
+)
+
+// most reports whether k of n is at least MostFraction (false for n == 0).
+func most(k, n int) bool { return n > 0 && float64(k) >= MostFraction*float64(n)-1e-9 }
+
+// needMost states the seed count most asks for out of n, as ">= k".
+func needMost(n int) string {
+	k := int(math.Ceil(MostFraction*float64(n) - 1e-9))
+	return fmt.Sprintf(">= %d", k)
+}
+
 // Verdict is the outcome of checking one claim against the measured numbers.
 type Verdict int
 

@@ -24,6 +24,8 @@
 # patched copy.
 
 GOTCH_VERSION := v0.8.0
+# staticcheck (honnef.co/go/tools), run by test-torch on the tagged packages.
+STATICCHECK_VERSION := v0.8.2
 LIBTORCH ?=
 TORCH_CUDA ?=
 TORCH_ABI ?=
@@ -113,9 +115,10 @@ torch: $(TORCH_STAMP)
 	$(TORCH_GO) build -tags torch -ldflags "$(torch_xflags) $(TORCH_LDFLAGS)" -o $(TORCH_BIN) ./cmd/samlab
 	@echo "built $(TORCH_BIN): $$(cat $(TORCH_DIR)/gotch/.samlab-flavour)"
 
-## test-torch: the tagged tests (LibTorch backend, models, training loop, resume)
+## test-torch: vet and staticcheck with the torch tag, then the tagged tests (LibTorch backend, models, training loop, resume)
 test-torch: $(TORCH_STAMP)
 	$(TORCH_GO) vet -tags torch ./native/... ./cmd/samlab
+	$(TORCH_GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) -tags torch ./native/... ./cmd/samlab
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(TORCH_GO) test -tags torch -count=1 -timeout $(TORCH_TEST_TIMEOUT) ./native/...
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(TORCH_GO) test -tags torch -count=1 -timeout $(TORCH_TEST_TIMEOUT) -run 'Torch' ./cmd/samlab
 

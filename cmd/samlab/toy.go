@@ -44,7 +44,7 @@ func newToyFlags() *toyFlags {
 	f := &toyFlags{fs: flag.NewFlagSet("toy", flag.ContinueOnError)}
 	fs := f.fs
 	fs.StringVar(&f.preset, "preset", "demo", "preset name: "+strings.Join(experiment.Presets(), ", "))
-	fs.StringVar(&f.config, "config", "", "YAML config file (overrides -preset; may itself name a base `preset:`)")
+	fs.StringVar(&f.config, "config", "", "YAML config `file` (overrides -preset; may itself name a base preset with \"preset: NAME\")")
 	fs.StringVar(&f.out, "out", "out", "output folder for config.yaml, metrics.csv, summary.json")
 	fs.StringVar(&f.trace, "trace", "", "write a JSON trace of one run (first method, first seed unless -trace-method/-trace-seed) to this file")
 	fs.StringVar(&f.traceMethod, "trace-method", "", "method of the traced run")
@@ -69,6 +69,13 @@ func newToyFlags() *toyFlags {
 	fs.IntVar(&f.nTrain, "n-train", 0, "number of training points")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return f
+}
+
+// isSet reports whether the flag called name was given.
+func (f *toyFlags) isSet(name string) bool {
+	set := false
+	f.fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
 }
 
 // resolve builds the config from preset/config plus the flags that were set.
@@ -222,7 +229,7 @@ func runToy(ctx context.Context, args []string) error {
 	if f.trace != "" {
 		m := traceMethod
 		seed := c.FirstSeed
-		if f.fs.Lookup("trace-seed").Value.String() != "0" || f.traceSeed != 0 {
+		if f.isSet("trace-seed") { // -trace-seed 0 means seed 0
 			seed = f.traceSeed
 		}
 		if err := writeTrace(ctx, f.trace, c, m, seed); errors.Is(err, context.Canceled) {

@@ -81,3 +81,41 @@ func TestToyRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// -trace-seed names the traced seed, 0 included; without it the trace is
+// of the first seed.
+func TestToyTraceSeed(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want uint64
+	}{
+		{[]string{"-trace-seed", "0"}, 0},
+		{[]string{"-trace-seed", "4"}, 4},
+		{nil, 3},
+	} {
+		dir := t.TempDir()
+		trace := filepath.Join(dir, "trace.json")
+		args := append([]string{"-preset", "linear2d", "-methods", "sgd", "-seeds", "2", "-first-seed", "3",
+			"-steps", "10", "-record-every", "10", "-out", dir, "-trace", trace, "-quiet"}, c.args...)
+		if err := runToy(context.Background(), args); err != nil {
+			t.Fatal(err)
+		}
+		var tr experiment.Trace
+		b, _ := os.ReadFile(trace)
+		if err := json.Unmarshal(b, &tr); err != nil || tr.Seed != c.want {
+			t.Errorf("%v: traced seed %d (%v), want %d", c.args, tr.Seed, err, c.want)
+		}
+	}
+}
+
+// The usage names -config's argument "file" (a backquoted word in a flag's
+// usage becomes its argument name).
+func TestToyUsage(t *testing.T) {
+	var b strings.Builder
+	f := newToyFlags()
+	f.fs.SetOutput(&b)
+	f.fs.PrintDefaults()
+	if !strings.Contains(b.String(), "-config file") || strings.Contains(b.String(), "-config preset:") {
+		t.Errorf("usage of -config:\n%s", b.String())
+	}
+}

@@ -9,7 +9,8 @@ import (
 	"github.com/samlab/samlab/core/train"
 )
 
-// presets are the named experiments; README "Presets" reports what each shows.
+// presets are the named experiments; docs/toy.md ("Presets and what they
+// show") reports what each shows.
 var presets = map[string]Config{
 	"demo": {
 		Name:        "demo",

@@ -6,7 +6,8 @@ import (
 	"github.com/samlab/samlab/core/train"
 )
 
-// TraceSchema names the trace format; README "Trace format" documents it.
+// TraceSchema names the trace format; docs/toy.md ("Trace format") documents
+// it.
 const TraceSchema = "samlab-trace/1"
 
 // Trace is one run, complete enough to replay in another framework.

@@ -70,7 +70,7 @@ func gemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a, b []float64, bet
 // gemmGo is gemm as a register-blocked kernel in plain Go (2 x 4 blocks of
 // C kept in locals). gonum's Dgemm has assembly kernels on amd64 but only
 // plain loops elsewhere; in the browser (js/wasm) this kernel is 2-3 times
-// faster than them (README "Speed"), so the wasm build uses it.
+// faster than them (docs/speed.md, "The toy engine"), so the wasm build uses it.
 func gemmGo(tA, tB blas.Transpose, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64) {
 	// A(i,l) = a[i*ai + l*al], B(l,j) = b[l*bl + j*bj].
 	ai, al, bl, bj := k, 1, n, 1

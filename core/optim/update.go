@@ -48,8 +48,8 @@ func (u *Update[V]) Apply(b Vectors[V], w, g V) {
 	b.Axpy(w, -u.LR, u.buf)
 }
 
-// Buffer returns the momentum buffer (nil before the first momentum step),
-// for checkpoints.
+// Buffer returns the momentum buffer and true, for checkpoints; before the
+// first momentum step it returns the zero V and false.
 func (u *Update[V]) Buffer() (V, bool) { return u.buf, u.init }
 
 // SetBuffer restores a momentum buffer saved by Buffer.

@@ -1,7 +1,8 @@
-// Package train runs the toy experiments: a Backend over the gonum-free
-// toy networks (model.Net, flat []float64 parameters) for the methods of core/optim, a
-// Trainer that a UI can drive one step at a time and a batch runner can
-// drive to the end, and the per-step metrics of the paper.
+// Package train trains the toy networks: Toy, the core/optim Backend over
+// core/model's networks (model.Net, flat []float64 parameters, products
+// through gonum), a Trainer that a UI can drive one step at a time and a
+// batch runner (core/experiment) to the end, with a Recorder observing it,
+// the per-step metrics of the paper and the per-example update shares.
 package train
 
 import (

@@ -8,4 +8,4 @@ build:
 
 ## toy: run the demo preset over every method and 10 seeds into out/
 toy:
-	$(GO) run ./cmd/samlab toy --preset demo --methods sgd,sam,1sam,lsam,jsam,regsgd --seeds 10 --out out/
+	$(GO) run ./cmd/samlab toy --preset demo --seeds 10 --out out/

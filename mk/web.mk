@@ -75,11 +75,11 @@ test-web: web-deps wasm
 test-desktop: desktop-deps xvfb-deps
 	$(XVFB) $(GO) test -count=1 -timeout 6m -tags desktop -v ./cmd/samlab-desktop/
 
-## bench-web: one frame's work at default settings, native and as wasm under Node
+## bench-web: one frame's work, default page and highdim scene (and both its panels a frame), native and as wasm under Node
 bench-web:
 	$(call apt-install,nodejs)
-	$(GO) test -run '^$$' -bench 'FrameDefault' -benchtime 400x -count 3 ./wasm/sim
-	PATH="$$PATH:$$($(GO) env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'FrameDefault' -benchtime 400x -count 3 ./wasm/sim
+	$(GO) test -run '^$$' -bench 'Frame(Default|Highdim)' -benchtime 400x -count 3 ./wasm/sim
+	PATH="$$PATH:$$($(GO) env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Frame(Default|Highdim)' -benchtime 400x -count 3 ./wasm/sim
 
 ## screenshots: real captures for the docs after 1500 steps: the page, the share view, the inspector (Chromium), the desktop window (Xvfb)
 screenshots: web-deps xvfb-deps wasm desktop

@@ -121,6 +121,9 @@ func cleanSet(d *data.Dataset) *data.Dataset {
 // classes, the weights start afresh, and test accuracy is measured on the
 // points' true labels. l itself is unchanged.
 func (l *Lab) WithPoints(d *data.Dataset) (*Lab, error) {
+	if l.Space != nil {
+		return nil, fmt.Errorf("points: the %s data have %d dimensions, a points file 2: choose a 2-D preset first", l.P.Preset, l.Train.D)
+	}
 	cfg := l.Config.Clone()
 	s, err := cfg.BuildWith(l.P.Seed, d, cleanSet(d))
 	if err != nil {

@@ -88,8 +88,8 @@ type Views struct {
 	// Proj is the projection at the panel's current weights.
 	Proj Projection
 
-	xw     []float64 // X w at the weights of step xwStep
-	xwStep int
+	xw      []float64 // X w at the weights of step xwStep
+	xwStep  int
 	scratch []float64
 }
 

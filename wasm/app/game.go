@@ -136,12 +136,13 @@ func (g *Game) Update() error {
 	if err := g.heat.sync(s); err != nil {
 		s.note(err.Error())
 	}
-	if s.frame == 0 || g.log.layoutPanels != len(s.lab.Panels) {
-		g.log.layout(g.controls.widgets, len(s.lab.Panels))
+	if s.frame == 0 || g.log.layoutPanels != len(s.lab.Panels) || g.log.layoutSpace != s.lab.HighDim() {
+		g.log.layout(g.controls.widgets, len(s.lab.Panels), s.lab.HighDim())
 	}
 	if s.fastForwarding() {
 		s.fastForward()
 		g.heat.refresh(s.lab, true)
+		s.space.refresh(s)
 		s.frame++
 		return nil
 	}
@@ -149,7 +150,7 @@ func (g *Game) Update() error {
 	t0 := time.Now()
 	steps := s.train()
 	t1 := time.Now()
-	heats := g.heat.refresh(s.lab, s.frame == 0 || !s.playing || !s.ff.done)
+	heats := g.heat.refresh(s.lab, s.frame == 0 || !s.playing || !s.ff.done) + s.space.refresh(s)
 	t2 := time.Now()
 	if _, err := s.inspector.refresh(s.lab, t2); err != nil {
 		s.note(err.Error())

@@ -132,3 +132,24 @@ func Window(vs []*Views) (ha, hb float64) {
 	}
 	return ha, hb
 }
+
+// Render fills pix (gw x gh RGBA pixels, row 0 at the top) with the model's
+// predicted class probability at the cell centres of the window
+// [-ha, ha] x [-hb, hb] of the plane (a to the right, b upwards), in the
+// heat maps' colours: sigmoid(W1 a + W2 b), which is exact for every point
+// projected there, as w lies in the plane. It allocates nothing.
+func (pr *Projection) Render(pix []byte, gw, gh int, ha, hb float64) {
+	var p [2]float64
+	var z [1]float64
+	for j := range gh {
+		b := hb * (1 - 2*(float64(j)+0.5)/float64(gh))
+		for i := range gw {
+			a := ha * (2*(float64(i)+0.5)/float64(gw) - 1)
+			z[0] = pr.W1*a + pr.W2*b
+			probs(p[:], z[:])
+			c := 4 * (j*gw + i)
+			pix[c], pix[c+1], pix[c+2] = tint(p[:])
+			pix[c+3] = 0xff
+		}
+	}
+}

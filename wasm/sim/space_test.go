@@ -240,6 +240,39 @@ func TestHighdimProjection(t *testing.T) {
 	}
 }
 
+// Render colours the plane by the predicted class: class 1 (orange) where
+// W1 a + W2 b > 0, class 0 (blue) where it is negative, with a = 0 in the
+// middle column gap and b = 0 between the middle rows.
+func TestProjectionRender(t *testing.T) {
+	const gw, gh = 8, 4
+	pix := make([]byte, 4*gw*gh)
+	blue, orange := ClassColor(0), ClassColor(1)
+	isClass1 := func(i, j int) bool {
+		c := pix[4*(j*gw+i):]
+		d0 := math.Abs(float64(c[0])-float64(blue.R)) + math.Abs(float64(c[2])-float64(blue.B))
+		d1 := math.Abs(float64(c[0])-float64(orange.R)) + math.Abs(float64(c[2])-float64(orange.B))
+		return d1 < d0
+	}
+	for _, c := range []struct {
+		w1, w2 float64
+		want   func(i, j int) bool
+	}{
+		{3, 0, func(i, j int) bool { return i >= gw/2 }}, // a > 0: the right half
+		{0, 3, func(i, j int) bool { return j < gh/2 }},  // b > 0: the top half
+		{-3, 0, func(i, j int) bool { return i < gw/2 }}, // a < 0: the left half
+	} {
+		pr := Projection{W1: c.w1, W2: c.w2}
+		pr.Render(pix, gw, gh, 2, 1)
+		for j := range gh {
+			for i := range gw {
+				if isClass1(i, j) != c.want(i, j) {
+					t.Errorf("w (%g, %g): cell (%d, %d) is class 1: %t", c.w1, c.w2, i, j, isClass1(i, j))
+				}
+			}
+		}
+	}
+}
+
 // When the weights lie along U1 (or are zero), the second axis is still a
 // unit vector orthogonal to U1 and carries no weight.
 func TestProjectionAlongU1(t *testing.T) {

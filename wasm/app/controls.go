@@ -105,10 +105,14 @@ func (c *controls) layout(n int) {
 	button("reset", x0+2*(bw+8), bw, fixed("Reset"), (*session).reset)
 	y += 38
 	stepper("speed", "Speed", func(s *session) string {
-		if s.lab.P.Speed == 1 {
-			return "1 step/frame"
+		steps := "1 step"
+		if s.lab.P.Speed > 1 {
+			steps = fmt.Sprintf("%d steps", s.lab.P.Speed)
 		}
-		return fmt.Sprintf("%d steps/frame", s.lab.P.Speed)
+		if n := len(s.lab.Panels); s.lab.HighDim() && n > 1 { // the panels train in turn
+			return fmt.Sprintf("%s/%d frames", steps, n)
+		}
+		return steps + "/frame"
 	}, (*session).setSpeed, pm)
 
 	heading("Methods (one panel each)")

@@ -2,8 +2,10 @@ package app
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/samlab/samlab/wasm/sim"
 )
@@ -25,6 +27,7 @@ type space struct {
 	stamps  []uint64     // per panel: changes with anything its views show
 	clock   uint64       // the last stamp given
 	scratch []int        // the drawing order of the points (order)
+	logged  string       // the windows last logged
 }
 
 // marginAxes are a margin view's axes: margins from lo to hi along x,
@@ -99,7 +102,26 @@ func (sp *space) refresh(s *session) int {
 		lighten(t.pix, tintKeep)
 		t.stamp = sp.clock
 	}
+	sp.log(s.log)
 	return done
+}
+
+// log logs the windows when they changed: "space ha=.. hb=.. margins=
+// lo:hi:top,..." (the projection's half-extents, each margin view's
+// axes), so that a test can find a point on the screen.
+func (sp *space) log(l *logger) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "space ha=%g hb=%g margins=", sp.ha, sp.hb)
+	for i, ax := range sp.axes {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%g:%g:%g", ax.lo, ax.hi, ax.top)
+	}
+	if s := b.String(); s != sp.logged {
+		sp.logged = s
+		l.logf("%s", s)
+	}
 }
 
 // touch marks every panel's views as changed (the points' look changed:

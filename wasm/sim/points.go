@@ -122,7 +122,7 @@ func cleanSet(d *data.Dataset) *data.Dataset {
 // points' true labels. l itself is unchanged.
 func (l *Lab) WithPoints(d *data.Dataset) (*Lab, error) {
 	if l.Space != nil {
-		return nil, fmt.Errorf("points: the %s data have %d dimensions, a points file 2: choose a 2-D preset first", l.P.Preset, l.Train.D)
+		return nil, fmt.Errorf("points are 2-D and the %s preset's have %d dimensions: choose a 2-D preset to train on them", l.P.Preset, l.Train.D)
 	}
 	cfg := l.Config.Clone()
 	s, err := cfg.BuildWith(l.P.Seed, d, cleanSet(d))

@@ -121,11 +121,11 @@ func (d *discs) sprite(dst *ebiten.Image, x, y, r float32, y0 int, cos, sin floa
 }
 
 // chain adds a line through the points xy (screen pixels, x0, y0, x1, y1,
-// ...) of width 2r in colour c, as discs of radius r at most r/2 apart
+// ...) of width 2r in colour c, as discs of radius r 0.8 r apart
 // along it; with dash > 0 only every other dash pixels of its length are
 // drawn (a dashed line). Points that are not finite break the line.
 func (d *discs) chain(dst *ebiten.Image, xy []float32, r, dash float32, c color.Color) {
-	step := max(0.5, r/2)
+	step := max(0.5, 0.8*r) // the edge's scallops stay under a tenth of r
 	run := float32(0) // the length drawn since the line began
 	for k := 0; k+3 < len(xy); k += 2 {
 		x0, y0, x1, y1 := xy[k], xy[k+1], xy[k+2], xy[k+3]

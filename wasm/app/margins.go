@@ -40,10 +40,12 @@ type viewLayer struct {
 
 // viewKey is what a view layer shows: the space's stamp of its panel, the
 // session's points generation (the share view, test points), the
-// inspected point, and the size and scale.
+// inspected point, the axes (for the margin view's axes layer), and the
+// size and scale.
 type viewKey struct {
 	stamp, points uint64
 	inspected     int
+	axes          marginAxes
 	w, h, scale   float64
 }
 
@@ -75,34 +77,20 @@ func otherCurve(m string) string {
 	return "1sam"
 }
 
-// drawMargins draws panel i's margin view of session s onto c, whose
-// origin is the view's top-left corner, of size w x h, with shape batch d.
-func drawMargins(c canvas, s *session, i int, w, h float64, d *discs) {
-	lab := s.lab
-	p := lab.Panels[i]
-	v := &p.Views
+// drawMarginAxes draws what of panel i's margin view of session s
+// changes only with its axes onto c, whose origin is the view's top-left
+// corner, of size w x h: the background, the title, the grid and the
+// labels (drawMargins draws the rest over it).
+func drawMarginAxes(c canvas, s *session, i int, w, h float64) {
 	ax := s.space.axes[i]
 	c.fillRect(rect{0, 0, w, h}, colCard)
 	plot := marginPlot(rect{0, 0, w, h})
 	c.fillRect(plot, rgb(0xf8fafc))
-	px := func(x float64) float32 { return float32(x * c.s) }
-
-	// Title and the flipped points' share of the update.
-	small := w < 300
-	if small { // four panels: the points' legend as the title
+	if w < 300 { // four panels: the points' legend as the title
 		drawPointsLegend(c, plot.X, 1, []string{"clean", "flipped"})
 	} else {
 		c.text("Share of the update (x uniform) by margin y·f(x)", fontSmall, plot.X, 1, colText)
 	}
-	if f := lab.FlippedShareNow(p); !math.IsNaN(f) && v.Stepped {
-		format := "flipped: %.0f%% of it"
-		if small {
-			format = "flipped %.0f%%"
-		}
-		txt := fmt.Sprintf(format, 100*f)
-		c.text(txt, fontSmall, plot.X+plot.W-c.textWidth(txt, fontSmall), 1, colMuted)
-	}
-
 	// Decades of the share axis, the uniform share (1) darker.
 	t := math.Log10(ax.top)
 	for k := 0; k <= shareDecades; k++ {
@@ -128,6 +116,29 @@ func drawMargins(c canvas, s *session, i int, w, h float64, d *discs) {
 		c.fillRect(rect{x, plot.Y, 1, plot.H}, clr)
 		lab := fmt.Sprintf("%g", m)
 		c.text(lab, fontSmall, x-c.textWidth(lab, fontSmall)/2, plot.Y+plot.H+1, colMuted)
+	}
+	c.strokeRect(plot, 1, colBorder)
+}
+
+// drawMargins draws what of panel i's margin view of session s changes
+// with every step onto c (transparent), whose origin is the view's
+// top-left corner, of size w x h, with shape batch d: the flipped points'
+// share of the update, the curves, the points and the legend.
+func drawMargins(c canvas, s *session, i int, w, h float64, d *discs) {
+	lab := s.lab
+	p := lab.Panels[i]
+	v := &p.Views
+	ax := s.space.axes[i]
+	plot := marginPlot(rect{0, 0, w, h})
+	px := func(x float64) float32 { return float32(x * c.s) }
+	small := w < 300
+	if f := lab.FlippedShareNow(p); !math.IsNaN(f) && v.Stepped {
+		format := "flipped: %.0f%% of it"
+		if small {
+			format = "flipped %.0f%%"
+		}
+		txt := fmt.Sprintf(format, 100*f)
+		c.text(txt, fontSmall, plot.X+plot.W-c.textWidth(txt, fontSmall), 1, colMuted)
 	}
 
 	// The weight curves: the other side's dashed, the panel's own solid,
@@ -198,7 +209,6 @@ func drawMargins(c canvas, s *session, i int, w, h float64, d *discs) {
 		}
 	}
 	d.flush(c.dst)
-	c.strokeRect(plot, 1, colBorder)
 
 	// The legend of the points and curves, bottom left inside the plot,
 	// where no point falls (a point at a negative margin has a large

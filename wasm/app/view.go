@@ -19,10 +19,10 @@ type view struct {
 	planes []plane      // one per panel
 	shares []shareLayer // one per panel: the share view's points
 	rr     int          // the share layers' round-robin cursor
-	// The high-dimensional scene's, one per panel: the margin views, the
-	// projections and the projections' tints.
-	margins, projs []viewLayer
-	tints          []projTint
+	// The high-dimensional scene's, one per panel: the margin views'
+	// axes and contents, the projections and the projections' tints.
+	axes, margins, projs []viewLayer
+	tints                []projTint
 }
 
 // newView returns a view with the fonts parsed.
@@ -90,6 +90,7 @@ func (v *view) drawPlanes(cv canvas, s *session, h *heatMaps) {
 func (v *view) drawSpace(cv canvas, s *session) {
 	n := len(s.lab.Panels)
 	for len(v.margins) < n {
+		v.axes = append(v.axes, viewLayer{})
 		v.margins = append(v.margins, viewLayer{})
 		v.projs = append(v.projs, viewLayer{})
 		v.tints = append(v.tints, projTint{})
@@ -105,6 +106,8 @@ func (v *view) drawSpace(cv canvas, s *session) {
 		mr, pr := marginRect(i, n), projRect(i, n)
 		key := viewKey{stamp: s.space.stamps[i], points: s.gen<<32 ^ s.points, inspected: inspected, scale: cv.s}
 		key.w, key.h = mr.W, mr.H
+		ax := s.space.axes[i]
+		v.axes[i].draw(cv, mr, viewKey{axes: ax, w: mr.W, h: mr.H, scale: cv.s}, func(c canvas) { drawMarginAxes(c, s, i, mr.W, mr.H) })
 		v.margins[i].draw(cv, mr, key, func(c canvas) { drawMargins(c, s, i, mr.W, mr.H, &v.discs) })
 		key.w, key.h = pr.W, pr.H
 		v.projs[i].draw(cv, pr, key, func(c canvas) { drawProjection(c, s, i, pr, &v.tints[i], &v.discs) })

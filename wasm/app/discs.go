@@ -126,7 +126,7 @@ func (d *discs) sprite(dst *ebiten.Image, x, y, r float32, y0 int, cos, sin floa
 // drawn (a dashed line). Points that are not finite break the line.
 func (d *discs) chain(dst *ebiten.Image, xy []float32, r, dash float32, c color.Color) {
 	step := max(0.5, 0.8*r) // the edge's scallops stay under a tenth of r
-	run := float32(0) // the length drawn since the line began
+	run := float32(0)       // the length drawn since the line began
 	for k := 0; k+3 < len(xy); k += 2 {
 		x0, y0, x1, y1 := xy[k], xy[k+1], xy[k+2], xy[k+3]
 		if !finite32(x0) || !finite32(y0) || !finite32(x1) || !finite32(y1) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -40,12 +41,13 @@ type viewLayer struct {
 
 // viewKey is what a view layer shows: the space's stamp of its panel, the
 // session's points generation (the share view, test points), the
-// inspected point, the axes (for the margin view's axes layer), and the
-// size and scale.
+// inspected point, the axes (for the margin view's axes layer), a text
+// (for the legend and caption layers), and the size and scale.
 type viewKey struct {
 	stamp, points uint64
 	inspected     int
 	axes          marginAxes
+	text          string
 	w, h, scale   float64
 }
 
@@ -123,7 +125,8 @@ func drawMarginAxes(c canvas, s *session, i int, w, h float64) {
 // drawMargins draws what of panel i's margin view of session s changes
 // with every step onto c (transparent), whose origin is the view's
 // top-left corner, of size w x h, with shape batch d: the flipped points'
-// share of the update, the curves, the points and the legend.
+// share of the update, the curves and the points (the legend is drawn
+// over them: drawMarginLegend).
 func drawMargins(c canvas, s *session, i int, w, h float64, d *discs) {
 	lab := s.lab
 	p := lab.Panels[i]
@@ -210,17 +213,25 @@ func drawMargins(c canvas, s *session, i int, w, h float64, d *discs) {
 	}
 	d.flush(c.dst)
 
-	// The legend of the points and curves, bottom left inside the plot,
-	// where no point falls (a point at a negative margin has a large
-	// weight under every method).
-	// With four panels the legend keeps the curves only.
+	if !v.Stepped {
+		c.textCentered("before the first update: the points at their margins", fontSmall, plot.X, plot.Y+2, plot.W, 16, colMuted)
+	}
+}
+
+// marginLegend returns the lines of panel p's margin view's legend in
+// lab: the points' shapes (but with four panels, small, where the title
+// shows them), the panel's own curve and the other side's.
+func marginLegend(lab *sim.Lab, p *sim.Panel, small bool) []legendLine {
+	v := &p.Views
+	own, ownOK := lab.WeightCurve(v, p.Method, p.Rho)
+	ref, refOK := lab.WeightCurve(v, otherCurve(p.Method), sim.Rho(lab.Config, otherCurve(p.Method)))
 	var lines []legendLine
 	if !small {
 		lines = append(lines, legendLine{text: "● clean ▲ flipped label", points: true})
 	}
 	switch {
 	case ownOK:
-		lines = append(lines, legendLine{text: curveText(p.Method, own, small), clr: mc})
+		lines = append(lines, legendLine{text: curveText(p.Method, own, small), clr: palette.Method(p.Method)})
 	case small:
 		lines = append(lines, legendLine{text: "SAM: no curve in m", clr: colMuted})
 	default:
@@ -229,10 +240,26 @@ func drawMargins(c canvas, s *session, i int, w, h float64, d *discs) {
 	if refOK {
 		lines = append(lines, legendLine{text: curveText(ref.Method, ref, small), clr: rgb(0x6b7280), dashed: true})
 	}
-	drawLegend(c, plot, lines)
-	if !v.Stepped {
-		c.textCentered("before the first update: the points at their margins", fontSmall, plot.X, plot.Y+2, plot.W, 16, colMuted)
+	return lines
+}
+
+// legendText returns the text of legend lines, as a cache key.
+func legendText(lines []legendLine) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.text)
+		b.WriteByte('|')
 	}
+	return b.String()
+}
+
+// drawMarginLegend draws legend lines onto c (transparent), whose origin is
+// the margin view's top-left corner, of size w x h: bottom left inside the
+// plot, where no point falls (a point at a negative margin has a large
+// weight under every method). It changes only with the lab, so it is a
+// layer of its own, over the points.
+func drawMarginLegend(c canvas, lines []legendLine, w, h float64) {
+	drawLegend(c, marginPlot(rect{0, 0, w, h}), lines)
 }
 
 // curveText names a weight curve for the legend.

@@ -116,13 +116,9 @@ func drawProjection(c canvas, s *session, i int, r rect, pt *projTint, d *discs)
 	}
 	d.flush(c.dst)
 
-	// Captions: the axes, and the angle with what it implies.
+	// The angle with what it implies (the axes' caption is a layer of its
+	// own: projAxesCaption).
 	small := w < 300
-	axes := "→ μ, the class-mean direction;  ↑ w's part orthogonal to μ"
-	if small {
-		axes = "→ μ   ↑ w's part orthogonal to μ"
-	}
-	caption(c, 4, 4, []string{axes}, w-8)
 	if nw > 0 && finite(nw) {
 		deg := pr.Angle()
 		acc := sim.ExpectedAccuracy(deg, lab.Config.Data.MuNorm, lab.Config.Data.Sigma)
@@ -141,6 +137,21 @@ func drawProjection(c canvas, s *session, i int, r rect, pt *projTint, d *discs)
 		d.flush(c.dst)
 		c.text("w", fontBold, ex+5*pr.W2/nw+4, ey-5*pr.W1/nw-9, colText)
 	}
+}
+
+// projAxesCaption returns the caption naming the projection's axes, for
+// a projection w logical pixels wide.
+func projAxesCaption(w float64) string {
+	if w < 300 {
+		return "→ μ   ↑ w's part orthogonal to μ"
+	}
+	return "→ μ, the class-mean direction;  ↑ w's part orthogonal to μ"
+}
+
+// drawProjAxesCaption writes text in the projection's top-left corner onto
+// c (transparent), of width w.
+func drawProjAxesCaption(c canvas, text string, w float64) {
+	caption(c, 4, 4, []string{text}, w-8)
 }
 
 // drawProjPoint draws a training point of class k in the projection at

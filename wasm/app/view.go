@@ -20,9 +20,10 @@ type view struct {
 	shares []shareLayer // one per panel: the share view's points
 	rr     int          // the share layers' round-robin cursor
 	// The high-dimensional scene's, one per panel: the margin views'
-	// axes and contents, the projections and the projections' tints.
-	axes, margins, projs []viewLayer
-	tints                []projTint
+	// axes, contents and legends, the projections and their axes'
+	// captions, and the projections' tints.
+	axes, margins, legends, projs, captions []viewLayer
+	tints                                   []projTint
 }
 
 // newView returns a view with the fonts parsed.
@@ -92,7 +93,9 @@ func (v *view) drawSpace(cv canvas, s *session) {
 	for len(v.margins) < n {
 		v.axes = append(v.axes, viewLayer{})
 		v.margins = append(v.margins, viewLayer{})
+		v.legends = append(v.legends, viewLayer{})
 		v.projs = append(v.projs, viewLayer{})
+		v.captions = append(v.captions, viewLayer{})
 		v.tints = append(v.tints, projTint{})
 	}
 	inspected := -1
@@ -109,8 +112,13 @@ func (v *view) drawSpace(cv canvas, s *session) {
 		ax := s.space.axes[i]
 		v.axes[i].draw(cv, mr, viewKey{axes: ax, w: mr.W, h: mr.H, scale: cv.s}, func(c canvas) { drawMarginAxes(c, s, i, mr.W, mr.H) })
 		v.margins[i].draw(cv, mr, key, func(c canvas) { drawMargins(c, s, i, mr.W, mr.H, &v.discs) })
+		lines := marginLegend(s.lab, s.lab.Panels[i], mr.W < 300)
+		v.legends[i].draw(cv, mr, viewKey{text: legendText(lines), w: mr.W, h: mr.H, scale: cv.s},
+			func(c canvas) { drawMarginLegend(c, lines, mr.W, mr.H) })
 		key.w, key.h = pr.W, pr.H
 		v.projs[i].draw(cv, pr, key, func(c canvas) { drawProjection(c, s, i, pr, &v.tints[i], &v.discs) })
+		capt := projAxesCaption(pr.W)
+		v.captions[i].draw(cv, pr, viewKey{text: capt, w: pr.W, h: pr.H, scale: cv.s}, func(c canvas) { drawProjAxesCaption(c, capt, pr.W) })
 		cv.strokeRect(mr, 1, colBorder)
 		cv.strokeRect(pr, 1, colBorder)
 	}

@@ -1,7 +1,9 @@
 // Package app is the samlab demo as an Ebiten game: two to four panels,
 // side by side, train one method each on the same data and initial weights
 // and show the predicted class probability as a heat map with the decision
-// boundary; a curves area plots test, clean-train and flipped-train accuracy
+// boundary (on the highdim preset, 1000-D: each point's margin against its
+// share of the update, and a projection on the plane of the class mean and
+// the weights); a curves area plots test, clean-train and flipped-train accuracy
 // per method with the early-stopping point marked, and the flipped points'
 // share of each method's update; the controls are drawn in the canvas. The
 // mechanism is shown two more ways: the share view draws every training
@@ -16,11 +18,14 @@
 // The files are named for what they hold. Update's side: session.go (the
 // lab and the actions on it), inspector.go (the inspected point and its
 // measurements), drop.go (a points file dropped on the page or window),
-// heatmaps.go (the heat maps, rendered in Update), controls.go and
-// input.go (the sidebar's controls, and the input mapped to actions),
+// heatmaps.go (the heat maps, rendered in Update), space.go (the
+// high-dimensional scene's views, refreshed in Update, and their
+// windows), controls.go and input.go (the sidebar's controls, and the
+// input mapped to actions),
 // scale.go, log.go and timer.go (the frame timer). Draw's side: view.go,
 // with its caches in layer.go, plane.go, points.go and shares.go (the
-// share view's points, drawn as sprites by discs.go) and the pictures in
+// share view's points, drawn as sprites by discs.go), margins.go and
+// projection.go (the high-dimensional scene's views) and the pictures in
 // panel.go, curves.go, sidebar.go, background.go, notice.go and
 // inspector.go's box, drawn on a canvas (canvas.go, text.go) in colors.go's
 // and core/palette's colours; capture.go saves what Draw made. layout.go

@@ -888,14 +888,7 @@ func (x *x11) dropFile(target uint32, rx, ry int, path string) error {
 // second process, after TestMain's window has closed.
 func TestWindowDrop(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "samlab-desktop")
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go command to build the binary: %v", err)
-	}
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildApp(t, dir)
 	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
 	if err := os.WriteFile(bad, []byte("x,y,label\n0,0,0\n1,0,maybe\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -981,4 +974,107 @@ func TestWindowDrop(t *testing.T) {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// buildApp builds the app into dir and returns the binary's path.
+func buildApp(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "samlab-desktop")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to build the binary: %v", err)
+	}
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestWindowHighdim runs the built app on the paper's toy (-preset highdim,
+// 60 steps, paused) in a second process and checks its frame: each panel
+// a margin view and a projection (class colours in the projection, SGD's
+// and 1-SAM's views differing), and its log.
+func TestWindowHighdim(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildApp(t, dir)
+	shot := filepath.Join(dir, "highdim.png")
+	var log syncLog
+	cmd := exec.Command(bin, "-preset", "highdim", "-steps", "60", "-paused", "-frames", "20", "-log-every", "5", "-screenshot", shot)
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("app: %v\n%s", err, log.String())
+		}
+	case <-time.After(3 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("app still running after 3 minutes:\n%s", log.String())
+	}
+	out := log.String()
+	for _, want := range []string{
+		"samlab: ready query=preset=highdim&methods=sgd,1sam&seed=6&steps=60 panels=SGD,1-SAM",
+		"samlab: event fast-forward-done step=60",
+		"samlab: space ha=",
+		"points=500 ",
+		"samlab: screenshot ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	rects := parseLayout(out)
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"projection0", "projection1"} {
+		r, ok := rects[id]
+		if !ok {
+			t.Fatalf("no %s in the layout:\n%s", id, out)
+		}
+		blue, orange, n := 0, 0, 0
+		for y := r.Y + 2; y < r.Y+r.H-2; y++ {
+			for x := r.X + 2; x < r.X+r.W-2; x++ {
+				cr, cg, cb, _ := img.At(x, y).RGBA()
+				R, G, B := int(cr>>8), int(cg>>8), int(cb>>8)
+				n++
+				if B > R+12 && B > G {
+					blue++
+				} else if R > B+12 && G > B {
+					orange++
+				}
+			}
+		}
+		if blue < n/20 || orange < n/20 {
+			t.Errorf("%s: %d bluish, %d orangish of %d pixels: no projection", id, blue, orange, n)
+		}
+	}
+	for _, v := range []string{"margins", "projection"} {
+		a, b := rects[v+"0"], rects[v+"1"]
+		changed, n := 0, 0
+		for y := 2; y < a.H-2; y++ {
+			for x := 2; x < a.W-2; x++ {
+				r1, g1, b1, _ := img.At(a.X+x, a.Y+y).RGBA()
+				r2, g2, b2, _ := img.At(b.X+x, b.Y+y).RGBA()
+				if math.Abs(float64(r1>>8)-float64(r2>>8))+math.Abs(float64(g1>>8)-float64(g2>>8))+math.Abs(float64(b1>>8)-float64(b2>>8)) > 24 {
+					changed++
+				}
+				n++
+			}
+		}
+		t.Logf("%s: %.1f%% of pixels differ between SGD and 1-SAM after 60 steps", v, 100*float64(changed)/float64(n))
+		if changed < n/50 {
+			t.Errorf("%s: SGD's and 1-SAM's views nearly identical after 60 steps (%d of %d pixels differ)", v, changed, n)
+		}
+	}
 }

@@ -515,10 +515,10 @@ func TestBrowser(t *testing.T) {
 }
 
 // TestBrowserScreenshot saves a real capture of the page to the file
-// named by SAMLAB_SCREENSHOT (make screenshots), after 1500 steps, of the
-// page with the query SAMLAB_SCREENSHOT_QUERY (default: none, the default
-// page) added; with SAMLAB_SCREENSHOT_INSPECT=1, paused with the inspector
-// open on a flipped point.
+// named by SAMLAB_SCREENSHOT (make screenshots), after SAMLAB_SCREENSHOT_STEPS
+// steps (default 1500), of the page with the query SAMLAB_SCREENSHOT_QUERY
+// (default: none, the default page) added; with SAMLAB_SCREENSHOT_INSPECT=1,
+// paused with the inspector open on a flipped point.
 func TestBrowserScreenshot(t *testing.T) {
 	out := os.Getenv("SAMLAB_SCREENSHOT")
 	if out == "" {
@@ -526,7 +526,11 @@ func TestBrowserScreenshot(t *testing.T) {
 	}
 	extra := strings.TrimPrefix(os.Getenv("SAMLAB_SCREENSHOT_QUERY"), "?")
 	inspect := os.Getenv("SAMLAB_SCREENSHOT_INSPECT") == "1"
-	q := "steps=1500"
+	steps := os.Getenv("SAMLAB_SCREENSHOT_STEPS")
+	if steps == "" {
+		steps = "1500"
+	}
+	q := "steps=" + steps
 	if extra != "" {
 		q += "&" + extra
 	}
@@ -892,5 +896,174 @@ func TestBrowserMechanism(t *testing.T) {
 			t.Errorf("after a good file: %v, want points=60 and the steps restarted (was %d)", f2, s1)
 		}
 		t.Logf("dropped 60 points at step %d; the next frame-timer line: step %s, points %s", s1, f2["step"], f2["points"])
+	})
+}
+
+// lastMatch returns the last console line so far matching pattern ("" if
+// none).
+func (p *page) lastMatch(pattern string) string {
+	re := regexp.MustCompile(pattern)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.logs) - 1; i >= 0; i-- {
+		if re.MatchString(p.logs[i].text) {
+			return p.logs[i].text
+		}
+	}
+	return ""
+}
+
+// projOnScreen returns where training point k of panel i of a
+// high-dimensional lab is drawn in projection rectangle r, for the
+// projection's half-extents ha and hb (the app's space line): one scale
+// for both axes, the origin at the centre, b upwards.
+func projOnScreen(lab *sim.Lab, i, k int, r rect, ha, hb float64) (float64, float64) {
+	pr := &lab.Panels[i].Views.Proj
+	s := math.Min(r.W/2/math.Max(ha, 1), r.H/2/math.Max(hb, 1))
+	return r.X + r.W/2 + pr.A[k]*s, r.Y + r.H/2 - pr.B[k]*s
+}
+
+// The paper's own toy: ?preset=highdim opens the 1000-D scene, each panel
+// a margin view above a projection (no heat map). It trains (the panels in
+// turn), the margin views move as it does, SGD's and 1-SAM's views part,
+// the model controls say why they do not apply, a plain click says why no
+// point is added, and an Alt-click on a point of a projection inspects
+// it, with the values the lab measures natively at the same step.
+func TestBrowserHighdim(t *testing.T) {
+	b := startBrowser(t)
+
+	t.Run("trains", func(t *testing.T) {
+		p := b.open(t, "?preset=highdim&log-every=20")
+		ready := p.wait(`^samlab: ready `, time.Second)
+		if want := "samlab: ready query=preset=highdim&methods=sgd,1sam&seed=6 panels=SGD,1-SAM"; ready != want {
+			t.Errorf("ready line %q, want %q", ready, want)
+		}
+		for _, id := range []string{"margins0", "projection0", "margins1", "projection1"} {
+			if _, ok := p.layout[id]; !ok {
+				t.Fatalf("no %s in the layout", id)
+			}
+		}
+		f1 := p.nextFrames()
+		img1 := p.screenshot()
+		f2 := p.nextFrames()
+		f3 := p.nextFrames()
+		img3 := p.screenshot()
+		s1, _ := strconv.Atoi(f1["step"])
+		s3, _ := strconv.Atoi(f3["step"])
+		if f3["playing"] != "true" || s3 <= s1 || f3["points"] != "500" {
+			t.Errorf("not training the 500 points: %v then %v", f1, f3)
+		}
+		t.Logf("frame timer on highdim (wasm, headless Chromium, SwiftShader; a panel a frame, in turn): work_ms mean %s p95 %s max %s (train %s, views %s ms/frame), draw_ms mean %s p95 %s, frame_ms mean %s p95 %s, %s fps",
+			f2["work_ms_mean"], f2["work_ms_p95"], f2["work_ms_max"], f2["train_ms_mean"], f2["heat_ms_mean"], f2["draw_ms_mean"], f2["draw_ms_p95"], f2["frame_ms_mean"], f2["frame_ms_p95"], f2["fps"])
+		t.Logf("and again: work_ms mean %s p95 %s (train %s, views %s), draw_ms mean %s p95 %s, frame_ms mean %s p95 %s, %s fps",
+			f3["work_ms_mean"], f3["work_ms_p95"], f3["train_ms_mean"], f3["heat_ms_mean"], f3["draw_ms_mean"], f3["draw_ms_p95"], f3["frame_ms_mean"], f3["frame_ms_p95"], f3["fps"])
+		for _, id := range []string{"margins0", "margins1", "projection1"} {
+			d := imageDiff(img1, img3, p.layout[id])
+			t.Logf("%s: %.1f%% of its pixels changed from step %d to %d", id, 100*d, s1, s3)
+			if d < 0.003 {
+				t.Errorf("%s: only %.2f%% of its pixels changed from step %d to %d", id, 100*d, s1, s3)
+			}
+		}
+		// The projection is a plane of class colours (tint and points).
+		blue, orange, total := hues(img3, p.layout["projection0"])
+		if blue < total/20 || orange < total/20 {
+			t.Errorf("projection0: %d bluish and %d orangish of %d pixels", blue, orange, total)
+		}
+		for _, v := range []string{"margins", "projection"} {
+			if d := planeDiff(img3, p.layout[v+"0"], p.layout[v+"1"]); d < 0.02 {
+				t.Errorf("SGD's and 1-SAM's %s views differ in only %.2f%% of pixels after %d steps", v, 100*d, s3)
+			}
+		}
+	})
+
+	t.Run("inspect-and-controls", func(t *testing.T) {
+		const steps = 60
+		p := b.open(t, fmt.Sprintf("?preset=highdim&steps=%d&paused=true&log-every=3", steps))
+		p.wait(fmt.Sprintf(`^samlab: event fast-forward-done step=%d$`, steps), 120*time.Second)
+		p.nextFrames()
+		win := fields(p.lastMatch(`^samlab: space `))
+		ha, err1 := strconv.ParseFloat(win["ha"], 64)
+		hb, err2 := strconv.ParseFloat(win["hb"], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("no projection window logged: %v", win)
+		}
+		params, err := sim.Parse([]string{"-preset=highdim"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lab, err := sim.New(params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lab.Step(steps)
+		lab.UpdateViews(0, false)
+		// A flipped point of panel 0's projection at least 4 px from every
+		// other point (the app picks the nearest to the click, which
+		// arrives in whole pixels), away from the captions.
+		r := p.layout["projection0"]
+		pick := -1
+		for k := range lab.Train.N() {
+			if !lab.Train.Flipped[k] {
+				continue
+			}
+			x, y := projOnScreen(lab, 0, k, r, ha, hb)
+			lone := x > r.X+20 && x < r.X+r.W-20 && y > r.Y+24 && y < r.Y+r.H-24
+			for j := range lab.Train.N() {
+				if xj, yj := projOnScreen(lab, 0, j, r, ha, hb); j != k && math.Hypot(x-xj, y-yj) < 4 {
+					lone = false
+					break
+				}
+			}
+			if lone {
+				pick = k
+				break
+			}
+		}
+		if pick < 0 {
+			t.Fatal("no flipped point stands alone in the projection")
+		}
+		before := p.screenshot()
+		x, y := projOnScreen(lab, 0, pick, r, ha, hb)
+		p.dispatchKey(input.DispatchKeyEventTypeRawKeyDown, "AltLeft", "Alt", 18)
+		p.nextFrames()
+		from := p.mark()
+		p.click(x, y, `^samlab: event inspect panel=1 `)
+		p.dispatchKey(input.DispatchKeyEventTypeKeyUp, "AltLeft", "Alt", 18)
+		for k := range 2 {
+			l, _ := p.waitAfter(from, fmt.Sprintf(`^samlab: event inspect panel=%d `, k), time.Second)
+			fl := fields(l.text)
+			want, err := lab.Inspect(k, pick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fl["point"] != strconv.Itoa(pick) || fl["flipped"] != "true" || fl["step"] != strconv.Itoa(steps) {
+				t.Errorf("inspect line %q: want point=%d flipped=true step=%d", l.text, pick, steps)
+			}
+			for key, w := range map[string]float64{"loss": want.Loss, "scale": want.Scale, "scale_at": want.ScaleAt, "share": want.Share} {
+				if v, err := strconv.ParseFloat(fl[key], 64); err != nil || math.Abs(v-w) > 1e-3*math.Abs(w)+1e-12 {
+					t.Errorf("panel %d %s=%q, the lab measures %.6g", k, key, fl[key], w)
+				}
+			}
+		}
+		p.nextFrames()
+		open := p.screenshot()
+		for _, id := range []string{"margins0", "projection0", "margins1", "projection1"} {
+			if d := imageDiff(before, open, p.layout[id]); d < 0.002 {
+				t.Errorf("the inspector changed only %.2f%% of %s's pixels (it marks the point in both views of every panel)", 100*d, id)
+			}
+		}
+		p.key("Escape", "Escape", 27, `^samlab: event inspect-close$`)
+
+		// The model controls do not apply: a click says why and changes
+		// nothing; a plain click on a view says why no point is added.
+		p.clickWidget("model-mlp", `^samlab: notice The highdim preset trains the paper's linear model`)
+		p.clickWidget("width-inc", `^samlab: event click id=width-inc disabled$`)
+		p.click(x, y, `^samlab: notice No point is added on highdim: its points have 1000 dimensions`)
+		if f := p.nextFrames(); f["step"] != strconv.Itoa(steps) || f["points"] != "500" {
+			t.Errorf("after the refused clicks: %v", f)
+		}
+		if q := p.lastMatch(`^samlab: state query=`); q != "" {
+			t.Errorf("a refused control changed the query: %q", q)
+		}
 	})
 }

@@ -105,6 +105,26 @@ func TestGaussAndHighDim(t *testing.T) {
 			t.Errorf("example %d: signed mean coordinate %g", i, s)
 		}
 	}
+	// Mu is the class mean the data are drawn around: the mean of y*x
+	// over many points is mu (within 4 standard errors per coordinate).
+	hm := HighDim{D: 20, NTrain: 4000, NTest: 1, MuNorm: 1.5, Sigma: 1}
+	mtr, _, err := hm.Make(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu := hm.Mu()
+	if norm := math.Sqrt(dot(mu, mu)); len(mu) != hm.D || math.Abs(norm-hm.MuNorm) > 1e-15 {
+		t.Fatalf("Mu %v: want length %d and norm %g", mu, hm.D, hm.MuNorm)
+	}
+	for j := range hm.D {
+		m := 0.0
+		for i := range mtr.N() {
+			m += float64(2*mtr.Y[i]-1) * mtr.Row(i)[j]
+		}
+		if m /= float64(mtr.N()); math.Abs(m-mu[j]) > 4*hm.Sigma/math.Sqrt(float64(mtr.N())) {
+			t.Errorf("coordinate %d: mean of y*x %g, mu %g", j, m, mu[j])
+		}
+	}
 	bad := []interface{ Validate() error }{
 		Gauss2D{Means: [][2]float64{{0, 0}}, Spread: 1, NTrain: 10, NTest: 1},
 		Gauss2D{Means: [][2]float64{{0, 0}, {1, 1}}, Spread: 0, NTrain: 10, NTest: 1},
@@ -119,4 +139,12 @@ func TestGaussAndHighDim(t *testing.T) {
 	if b := Blobs(3, 1, 0.2, 30, 30); len(b.Means) != 3 || math.Abs(b.Means[1][0]+0.5) > 1e-12 {
 		t.Errorf("Blobs means %v", b.Means)
 	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Gauss2D configures two (or more) Gaussian classes in the plane.
@@ -154,11 +156,20 @@ func (h HighDim) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Mu returns the class mean mu (length D): class +1 is centred on mu and
+// class -1 on -mu. It lies on the first axis, mu = MuNorm*e_1.
+func (h HighDim) Mu() []float64 {
+	mu := make([]float64, h.D)
+	mu[0] = h.MuNorm
+	return mu
+}
+
 // Make draws the train and test sets (clean labels) for a seed.
 func (h HighDim) Make(seed uint64) (train, test *Dataset, err error) {
 	if err := h.Validate(); err != nil {
 		return nil, nil, err
 	}
+	mu := h.Mu()
 	rng := rand.New(rand.NewPCG(seed, 0x41d1))
 	draw := func(n int) *Dataset {
 		d := newDataset(n, h.D, 2)
@@ -169,7 +180,7 @@ func (h HighDim) Make(seed uint64) (train, test *Dataset, err error) {
 			for j := range row {
 				row[j] = h.Sigma * rng.NormFloat64()
 			}
-			row[0] += s * h.MuNorm
+			floats.AddScaled(row, s, mu)
 			d.Y[i], d.Clean[i] = c, c
 		}
 		return d

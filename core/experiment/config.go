@@ -185,6 +185,15 @@ func (c *Config) highdim() data.HighDim {
 	return data.HighDim{D: c.Data.D, NTrain: c.Data.NTrain, NTest: c.Data.NTest, MuNorm: c.Data.MuNorm, Sigma: c.Data.Sigma}
 }
 
+// Mu returns the class mean mu of highdim data (class +1 around mu, class
+// -1 around -mu: data.HighDim.Mu), nil for the other kinds.
+func (c *Config) Mu() []float64 {
+	if c.Data.Kind != "highdim" {
+		return nil
+	}
+	return c.highdim().Mu()
+}
+
 // MakeData draws the training set (with label noise) and the clean test set
 // for a seed.
 func (c *Config) MakeData(seed uint64) (tr, te *data.Dataset, err error) {

@@ -28,6 +28,33 @@ func TestPresetsAreValid(t *testing.T) {
 	}
 }
 
+// Mu is the highdim data's class mean: the mean of y*x over the training
+// set's clean labels lies close to it; the 2-D kinds have none.
+func TestMu(t *testing.T) {
+	c, err := Preset("highdim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu := c.Mu()
+	if len(mu) != c.Data.D || mu[0] != c.Data.MuNorm {
+		t.Fatalf("highdim Mu: length %d, mu[0] %g; want %d, %g", len(mu), mu[0], c.Data.D, c.Data.MuNorm)
+	}
+	tr, _, err := c.MakeData(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := 0.0 // the mean of y*x along mu, with the clean labels
+	for i := range tr.N() {
+		m += float64(2*tr.Clean[i]-1) * tr.Row(i)[0]
+	}
+	if m /= float64(tr.N()); math.Abs(m-c.Data.MuNorm) > 4*c.Data.Sigma/math.Sqrt(float64(tr.N())) {
+		t.Errorf("mean of y*x along mu %g, want about %g", m, c.Data.MuNorm)
+	}
+	if d, _ := Preset("demo"); d.Mu() != nil {
+		t.Error("demo (2-D) has a Mu")
+	}
+}
+
 func TestValidateNamesEveryBadValue(t *testing.T) {
 	c, _ := Preset("demo")
 	c.Data.Noise = 0.9

@@ -19,7 +19,7 @@ func backgroundKey(s *session) string {
 // file in use, which the link does not hold).
 func drawBackground(c canvas, l *sim.Lab, file string) {
 	c.dst.Fill(colBG)
-	drawHeader(c)
+	drawHeader(c, l)
 	n := len(l.Panels)
 	for i, p := range l.Panels {
 		drawPanelCard(c, p, i, n)
@@ -30,12 +30,18 @@ func drawBackground(c canvas, l *sim.Lab, file string) {
 	drawFooter(c, l.P.Query(), file)
 }
 
-// drawHeader draws the title bar with the legend of the points.
-func drawHeader(c canvas) {
+// drawHeader draws the title bar with the legend of the points of lab.
+func drawHeader(c canvas, l *sim.Lab) {
 	c.fillRect(rect{0, 0, ScreenW, headerH}, colHeader)
 	c.text("samlab", fontTitle, mainX, 7, color.White)
-	c.text("Why is SAM robust to label noise?  Each panel trains one method on the same data and the same initial weights.",
-		fontSmall, mainX, 31, rgb(0xcbd5e1))
+	sub := "Why is SAM robust to label noise?  Each panel trains one method on the same data and the same initial weights."
+	if l.HighDim() {
+		d := l.Config.Data
+		sub = fmt.Sprintf("The paper's toy: a linear model on %d points in %d dimensions, %.0f%% of labels flipped. Each panel: one method, same data and initial weights.",
+			l.Train.N(), l.Train.D, 100*d.Noise)
+		c.text("the paper's own toy", fontBody, mainX+c.textWidth("samlab", fontTitle)+12, 10, rgb(0x93c5fd))
+	}
+	c.text(c.ellipsize(sub, fontSmall, sideX-mainX-8), fontSmall, mainX, 31, rgb(0xcbd5e1))
 	// Point legend, right-aligned to the sidebar's edge.
 	x := sideX + 4
 	y := 10.0
@@ -43,6 +49,23 @@ func drawHeader(c canvas) {
 		draw(x+6, y+8)
 		c.text(s, fontSmall, x+16, y+1, rgb(0xe2e8f0))
 		x += 16 + c.textWidth(s, fontSmall) + 14
+	}
+	if l.HighDim() {
+		var d discs
+		shape := func(flipped bool, k int) func(x, y float64) {
+			return func(x, y float64) {
+				drawProjPoint(&d, c, float32(x*c.s), float32(y*c.s), float32(3.4*c.s), k, flipped)
+				d.flush(c.dst)
+			}
+		}
+		item(shape(false, 0), "class 0")
+		item(shape(false, 1), "class 1")
+		item(shape(true, 1), "flipped label")
+		x, y = sideX+4, 28
+		item(func(x, y float64) { c.circle(x, y, 2.2, withAlpha(palette.Class(0), 0.9)) }, "test point")
+		item(func(x, y float64) { c.line(x-6, y, x+6, y, 2, color.White) }, "decision line")
+		item(func(x, y float64) { c.line(x-6, y, x+6, y, 2, palette.Method("1sam")) }, "weight curve")
+		return
 	}
 	item(func(x, y float64) { drawPoint(c, x, y, 0, false, false, 1) }, "class 0")
 	item(func(x, y float64) { drawPoint(c, x, y, 1, false, false, 1) }, "class 1")

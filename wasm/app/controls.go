@@ -21,8 +21,12 @@ type widget struct {
 	text    func(s *session) string
 	onClick func(s *session)
 	active  func(s *session) bool // drawn as selected (nil: never)
-	primary bool
-	symbol  bool // a small +/- or </> button
+	// disabled, if not nil, returns why the control does not apply to the
+	// session's experiment ("": it does); a disabled control is drawn
+	// greyed and a click on it shows the reason.
+	disabled func(s *session) string
+	primary  bool
+	symbol   bool // a small +/- or </> button
 }
 
 // label is static or dynamic text of the sidebar.
@@ -101,10 +105,14 @@ func (c *controls) layout(n int) {
 	button("reset", x0+2*(bw+8), bw, fixed("Reset"), (*session).reset)
 	y += 38
 	stepper("speed", "Speed", func(s *session) string {
-		if s.lab.P.Speed == 1 {
-			return "1 step/frame"
+		steps := "1 step"
+		if s.lab.P.Speed > 1 {
+			steps = fmt.Sprintf("%d steps", s.lab.P.Speed)
 		}
-		return fmt.Sprintf("%d steps/frame", s.lab.P.Speed)
+		if n := len(s.lab.Panels); s.lab.HighDim() && n > 1 { // the panels train in turn
+			return fmt.Sprintf("%s/%d frames", steps, n)
+		}
+		return steps + "/frame"
 	}, (*session).setSpeed, pm)
 
 	heading("Methods (one panel each)")
@@ -177,10 +185,15 @@ func (c *controls) layout(n int) {
 	}
 	lin := button("model-linear", x1-2*mw-6, mw, fixed("Linear"), model("linear"))
 	lin.active = func(s *session) bool { return s.lab.Config.Model.Kind == "linear" }
+	lin.disabled = fixedModel
 	mlp := button("model-mlp", x1-mw, mw, fixed("MLP"), model("mlp"))
 	mlp.active = func(s *session) bool { return s.lab.Config.Model.Kind == "mlp" }
+	mlp.disabled = fixedModel
 	y += 33
 	stepper("width", "Hidden layers", func(s *session) string {
+		if !sim.InPlane(s.lab.P.Preset) {
+			return "none (fixed)"
+		}
 		if s.lab.Config.Model.Kind != "mlp" {
 			return "-"
 		}
@@ -193,22 +206,52 @@ func (c *controls) layout(n int) {
 		q, err := sim.StepWidth(s.lab.P, s.lab.Config, d)
 		s.change("width", q, err)
 	}, pm)
+	for _, w := range c.widgets[len(c.widgets)-2:] { // the width stepper's - and +
+		w.disabled = fixedModel
+	}
 	stepper("lr", "Learning rate", func(s *session) string { return strconv.FormatFloat(s.lab.Config.Train.LR, 'g', 3, 64) },
 		stepTo("lr", sim.StepLR), pm)
 	stepper("rho", "Radius rho", rhoText, stepTo("rho", sim.StepRho), pm)
 
 	y += 4
 	c.rules = append(c.rules, y-4)
-	for _, s := range []string{
+	for k := range helpPlane {
+		c.labels = append(c.labels, label{x: x0, y: y, text: func(s *session) string {
+			if s.lab.HighDim() {
+				return helpSpace[k]
+			}
+			return helpPlane[k]
+		}, font: fontSmall, clr: colMuted})
+		y += 14
+	}
+}
+
+// The help lines below the controls, for the 2-D presets and for the
+// high-dimensional scene (as many lines each).
+var (
+	helpPlane = []string{
 		"Click a plane: add a blue point; Shift+click: orange.",
 		"Alt+click a point: inspect it (Esc closes).",
 		"Drop a CSV of x,y,label[,flipped] to train on it.",
 		"Keys: Space play, S step, R reset, N new data,",
 		"T test points, G shares, I inspect, +/- speed.",
-	} {
-		c.labels = append(c.labels, label{x: x0, y: y, text: fixed(s), font: fontSmall, clr: colMuted})
-		y += 14
 	}
+	helpSpace = []string{
+		"Panels train in turn, one a frame (1000-D steps).",
+		"Alt+click a point in either view: inspect it.",
+		"Top: share of the update by margin; bottom: the",
+		"plane of μ and w. Keys: Space play, S step, R reset,",
+		"N new data, T test points, G shares, +/- speed.",
+	}
+)
+
+// fixedModel says why the model controls do not apply to the
+// high-dimensional scene ("" where they do).
+func fixedModel(s *session) string {
+	if sim.InPlane(s.lab.P.Preset) {
+		return ""
+	}
+	return fmt.Sprintf("The %s preset trains the paper's linear model, f(x) = w·x: model and width are fixed.", s.lab.P.Preset)
 }
 
 // stepSeed moves the seed by d (new data and initial weights).
@@ -227,6 +270,15 @@ func rhoText(s *session) string {
 		return strconv.FormatFloat(r[0], 'g', 3, 64)
 	}
 	return "per method"
+}
+
+// why returns why w does not apply to session s's experiment ("": it
+// does).
+func (w *widget) why(s *session) string {
+	if w.disabled == nil {
+		return ""
+	}
+	return w.disabled(s)
 }
 
 // hover reports whether the pointer is over w.

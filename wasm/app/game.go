@@ -1,7 +1,9 @@
 // Package app is the samlab demo as an Ebiten game: two to four panels,
 // side by side, train one method each on the same data and initial weights
 // and show the predicted class probability as a heat map with the decision
-// boundary; a curves area plots test, clean-train and flipped-train accuracy
+// boundary (on the highdim preset, 1000-D: each point's margin against its
+// share of the update, and a projection on the plane of the class mean and
+// the weights); a curves area plots test, clean-train and flipped-train accuracy
 // per method with the early-stopping point marked, and the flipped points'
 // share of each method's update; the controls are drawn in the canvas. The
 // mechanism is shown two more ways: the share view draws every training
@@ -16,11 +18,14 @@
 // The files are named for what they hold. Update's side: session.go (the
 // lab and the actions on it), inspector.go (the inspected point and its
 // measurements), drop.go (a points file dropped on the page or window),
-// heatmaps.go (the heat maps, rendered in Update), controls.go and
-// input.go (the sidebar's controls, and the input mapped to actions),
+// heatmaps.go (the heat maps, rendered in Update), space.go (the
+// high-dimensional scene's views, refreshed in Update, and their
+// windows), controls.go and input.go (the sidebar's controls, and the
+// input mapped to actions),
 // scale.go, log.go and timer.go (the frame timer). Draw's side: view.go,
 // with its caches in layer.go, plane.go, points.go and shares.go (the
-// share view's points, drawn as sprites by discs.go) and the pictures in
+// share view's points, drawn as sprites by discs.go), margins.go and
+// projection.go (the high-dimensional scene's views) and the pictures in
 // panel.go, curves.go, sidebar.go, background.go, notice.go and
 // inspector.go's box, drawn on a canvas (canvas.go, text.go) in colors.go's
 // and core/palette's colours; capture.go saves what Draw made. layout.go
@@ -136,12 +141,13 @@ func (g *Game) Update() error {
 	if err := g.heat.sync(s); err != nil {
 		s.note(err.Error())
 	}
-	if s.frame == 0 || g.log.layoutPanels != len(s.lab.Panels) {
-		g.log.layout(g.controls.widgets, len(s.lab.Panels))
+	if s.frame == 0 || g.log.layoutPanels != len(s.lab.Panels) || g.log.layoutSpace != s.lab.HighDim() {
+		g.log.layout(g.controls.widgets, len(s.lab.Panels), s.lab.HighDim())
 	}
 	if s.fastForwarding() {
 		s.fastForward()
 		g.heat.refresh(s.lab, true)
+		s.space.refresh(s)
 		s.frame++
 		return nil
 	}
@@ -149,7 +155,7 @@ func (g *Game) Update() error {
 	t0 := time.Now()
 	steps := s.train()
 	t1 := time.Now()
-	heats := g.heat.refresh(s.lab, s.frame == 0 || !s.playing || !s.ff.done)
+	heats := g.heat.refresh(s.lab, s.frame == 0 || !s.playing || !s.ff.done) + s.space.refresh(s)
 	t2 := time.Now()
 	if _, err := s.inspector.refresh(s.lab, t2); err != nil {
 		s.note(err.Error())

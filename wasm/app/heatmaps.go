@@ -24,13 +24,17 @@ type heatMap struct {
 }
 
 // sync makes new heat maps when the session has a new lab or was reset:
-// one per panel, on the grid for the panel count.
+// one per panel, on the grid for the panel count; none in the
+// high-dimensional scene, which has no plane of inputs.
 func (h *heatMaps) sync(s *session) error {
 	if h.gen == s.gen {
 		return nil
 	}
 	h.gen = s.gen
 	h.maps, h.rr = h.maps[:0], 0
+	if s.lab.HighDim() {
+		return nil
+	}
 	gs := gridSize(planeSize(len(s.lab.Panels)))
 	for range s.lab.Panels {
 		ht, err := sim.NewHeat(gs, s.lab.Setup.Net)
@@ -43,8 +47,13 @@ func (h *heatMaps) sync(s *session) error {
 	return nil
 }
 
-// grid returns the heat maps' grid size.
-func (h *heatMaps) grid() int { return h.maps[0].heat.G }
+// grid returns the heat maps' grid size (0: none).
+func (h *heatMaps) grid() int {
+	if len(h.maps) == 0 {
+		return 0
+	}
+	return h.maps[0].heat.G
+}
 
 // refresh renders the heat maps whose panel's weights changed and returns
 // how many it did: all of them if all is set, else

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 )
@@ -84,17 +86,27 @@ const pickRadius = 12.0
 // class 2 (where there are three).
 func (c *controls) click(x, y float64, s *session) {
 	for _, w := range c.widgets {
-		if w.r.contains(x, y) {
-			s.log.logf("event click id=%s", w.id)
-			w.onClick(s)
+		if !w.r.contains(x, y) {
+			continue
+		}
+		if why := w.why(s); why != "" {
+			s.log.logf("event click id=%s disabled", w.id)
+			s.note(why)
 			return
 		}
+		s.log.logf("event click id=%s", w.id)
+		w.onClick(s)
+		return
 	}
 	n := len(s.lab.Panels)
 	for i := range n {
 		r := planeRect(i, n)
 		if !r.contains(x, y) {
 			continue
+		}
+		if s.lab.HighDim() {
+			c.clickSpace(s, i, x, y)
+			return
 		}
 		px, py := s.lab.View.FromUnit((x-r.X)/r.W, (y-r.Y)/r.H)
 		shift := ebiten.IsKeyPressed(ebiten.KeyShift)
@@ -121,4 +133,26 @@ func (c *controls) click(x, y float64, s *session) {
 		return
 	}
 	s.closeInspector() // a click elsewhere (not on a control)
+}
+
+// clickSpace handles a click at (x, y) on panel i's views in the
+// high-dimensional scene: with Alt or Control (or in inspect mode) it
+// inspects the training point drawn nearest, in the margin view or the
+// projection, or closes the inspector if there is none; otherwise, with
+// the inspector open, it closes it; otherwise it says why no point is
+// added (the data have 1000 dimensions, a click gives two).
+func (c *controls) clickSpace(s *session, i int, x, y float64) {
+	mod := ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyAlt)
+	switch {
+	case s.inspecting || mod:
+		if k := s.space.pick(s.lab, i, x, y, pickRadius); k >= 0 {
+			s.inspect(k)
+		} else {
+			s.closeInspector()
+		}
+	case s.inspector.isOpen():
+		s.closeInspector()
+	default:
+		s.note(fmt.Sprintf("No point is added on %s: its points have %d dimensions, a click gives 2. Alt+click a point to inspect it.", s.lab.P.Preset, s.lab.Train.D))
+	}
 }

@@ -57,7 +57,7 @@ func (n *inspector) keep(lab *sim.Lab) {
 		return
 	}
 	i := n.point
-	if i >= lab.Train.N() || lab.Train.X[2*i] != n.x || lab.Train.X[2*i+1] != n.y {
+	if i >= lab.Train.N() || lab.Train.Row(i)[0] != n.x || lab.Train.Row(i)[1] != n.y {
 		n.close()
 		return
 	}
@@ -110,14 +110,27 @@ func (n *inspector) measure(lab *sim.Lab) error {
 	return nil
 }
 
-// drawInspection marks the inspected point in panel i of n of lab and
-// shows what was measured of it there (in) in a box beside it.
-func drawInspection(c canvas, l *sim.Lab, i, n int, in sim.Inspection) {
+// drawInspection marks the inspected point in panel i of n of session s
+// and shows what was measured of it there (in) in a box beside it: in the
+// high-dimensional scene beside the point in the projection, where the
+// view layers mark it (in both views).
+func drawInspection(c canvas, s *session, i, n int, in sim.Inspection) {
+	l := s.lab
 	pr := planeRect(i, n)
-	u, v := l.View.ToUnit(in.X, in.Y)
-	x, y := pr.X+u*pr.W, pr.Y+v*pr.H
-	c.ring(x, y, 11, 2.5, colText)
-	c.ring(x, y, 13.5, 1.5, color.White)
+	var x, y float64
+	if l.HighDim() {
+		v := &l.Panels[i].Views
+		if !v.Valid || in.Point >= len(v.Proj.B) {
+			return
+		}
+		pr = projRect(i, n)
+		x, y = s.space.projXY(pr, v.Proj.A[in.Point], v.Proj.B[in.Point])
+	} else {
+		u, v := l.View.ToUnit(in.X, in.Y)
+		x, y = pr.X+u*pr.W, pr.Y+v*pr.H
+		c.ring(x, y, 11, 2.5, colText)
+		c.ring(x, y, 13.5, 1.5, color.White)
+	}
 
 	p := l.Panels[i]
 	ascent := "at w+e_i" // the per-example methods' own ascent point

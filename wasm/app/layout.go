@@ -1,5 +1,7 @@
 package app
 
+import "math"
+
 // The logical screen size; Ebiten scales it to the window or canvas.
 const (
 	ScreenW = 1280
@@ -66,4 +68,23 @@ func curvesRect(n int) rect {
 	s := planeSize(n)
 	top := panelTop + panelHdr + s + panelFtr + 10
 	return rect{mainX, top, mainW, ScreenH - footerH - 4 - top}
+}
+
+// viewGap separates the high-dimensional scene's two views in a panel.
+const viewGap = 6.0
+
+// marginRect returns panel i's margin view, of n panels, in the
+// high-dimensional scene: the top half of its plane's square.
+func marginRect(i, n int) rect {
+	pr := planeRect(i, n)
+	return rect{pr.X, pr.Y, pr.W, math.Round((pr.H - viewGap) / 2)}
+}
+
+// projRect returns panel i's projection, of n panels, in the
+// high-dimensional scene: the bottom half of its plane's square.
+func projRect(i, n int) rect {
+	pr := planeRect(i, n)
+	m := marginRect(i, n)
+	top := m.Y + m.H + viewGap
+	return rect{pr.X, top, pr.W, pr.Y + pr.H - top}
 }

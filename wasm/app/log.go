@@ -15,6 +15,7 @@ type logger struct {
 	w            io.Writer
 	query        string // the last query logged (or seen at the start)
 	layoutPanels int    // the panel count of the last layout line
+	layoutSpace  bool   // whether the last layout line was the high-dimensional scene's
 }
 
 // logf writes one log line prefixed "samlab: ".
@@ -36,16 +37,21 @@ func (l *logger) stateQuery(q string) {
 
 // layout logs where the controls and the n planes are, in logical pixels
 // (the canvas maps them 1:1 at 1280x800), so a browser test can click
-// them.
-func (l *logger) layout(ws []*widget, n int) {
+// them; in the high-dimensional scene (space) also each panel's margin
+// view and projection.
+func (l *logger) layout(ws []*widget, n int, space bool) {
 	var b strings.Builder
+	put := func(id string, r rect) { fmt.Fprintf(&b, " %s=%.0f,%.0f,%.0f,%.0f", id, r.X, r.Y, r.W, r.H) }
 	for _, w := range ws {
-		fmt.Fprintf(&b, " %s=%.0f,%.0f,%.0f,%.0f", w.id, w.r.X, w.r.Y, w.r.W, w.r.H)
+		put(w.id, w.r)
 	}
 	for i := range n {
-		r := planeRect(i, n)
-		fmt.Fprintf(&b, " plane%d=%.0f,%.0f,%.0f,%.0f", i, r.X, r.Y, r.W, r.H)
+		put(fmt.Sprintf("plane%d", i), planeRect(i, n))
+		if space {
+			put(fmt.Sprintf("margins%d", i), marginRect(i, n))
+			put(fmt.Sprintf("projection%d", i), projRect(i, n))
+		}
 	}
 	l.logf("layout screen=%dx%d%s", ScreenW, ScreenH, b.String())
-	l.layoutPanels = n
+	l.layoutPanels, l.layoutSpace = n, space
 }

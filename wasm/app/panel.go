@@ -23,21 +23,27 @@ func drawPanelCard(c canvas, p *sim.Panel, i, n int) {
 	}
 }
 
-// drawPanel draws what changes in panel i of n every frame: the step
-// count, the plane (pl, from heat map m and the points layer pts, or in
-// the share view with the share layer sl over it) and the accuracies.
-func drawPanel(c canvas, p *sim.Panel, i, n int, pl *plane, m *heatMap, pts *pointsLayer, sl *shareLayer) {
+// drawPlanePanel draws the plane of panel i of n of a 2-D lab: from heat
+// map m and the points layer pts, or in the share view with the share
+// layer sl over it.
+func drawPlanePanel(c canvas, i, n int, pl *plane, m *heatMap, pts *pointsLayer, sl *shareLayer) {
 	pr := planeRect(i, n)
-	card := cardRect(i, n)
-	mc := palette.Method(p.Method)
-	steps := fmt.Sprintf("step %d", p.T.Steps())
-	c.text(steps, fontBody, card.X+card.W-10-c.textWidth(steps, fontBody), card.Y+7, colMuted)
-
 	pl.draw(c, pr, m, pts)
 	if sl != nil {
 		sl.draw(c, pr)
 	}
 	c.strokeRect(pr, 1, colBorder)
+}
+
+// drawPanel draws what changes in panel i of n every frame around its
+// plane's square (drawn before it): the step count, a notice over the
+// square if the panel diverged, and the accuracies.
+func drawPanel(c canvas, p *sim.Panel, i, n int) {
+	pr := planeRect(i, n)
+	card := cardRect(i, n)
+	mc := palette.Method(p.Method)
+	steps := fmt.Sprintf("step %d", p.T.Steps())
+	c.text(steps, fontBody, card.X+card.W-10-c.textWidth(steps, fontBody), card.Y+7, colMuted)
 	if p.Err != nil {
 		c.fillRect(rect{pr.X, pr.Y + pr.H/2 - 24, pr.W, 48}, withAlpha(rgb(0xffffff), 0.9))
 		c.textCentered(fmt.Sprintf("diverged at step %d", p.T.Steps()), fontBold, pr.X, pr.Y+pr.H/2-22, pr.W, 22, colWarn)

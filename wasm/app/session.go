@@ -31,6 +31,7 @@ type session struct {
 	inspector  inspector  // the inspected point (inspector.go)
 	file       string     // the name of the user's points file in use ("": the preset's points)
 	drops      dropReader // files dropped on the page or window (drop.go)
+	space      space      // the high-dimensional scene's views and windows (space.go)
 }
 
 // fastForward is the progress of the fast-forward to Params.Steps.
@@ -103,17 +104,26 @@ func (s *session) fastForward() {
 	}
 }
 
-// train takes this frame's training steps: the speed while playing plus
-// the single steps asked for; it returns how many.
+// train takes this frame's training steps and returns how many steps the
+// panel that trained most took: while playing, the speed in every panel, or in the
+// high-dimensional scene in one panel, in turn (sim.Lab.StepTurn: a step
+// of every panel there would not fit a frame, docs/web.md); and the
+// single steps asked for, in every panel.
 func (s *session) train() int {
 	steps := 0
-	if s.playing {
-		steps = s.lab.P.Speed
+	if s.playing && s.lab.HighDim() {
+		if s.lab.StepTurn(s.lab.P.Speed) >= 0 {
+			steps = s.lab.P.Speed
+		}
+	} else if s.playing {
+		s.pending += s.lab.P.Speed
 	}
-	steps += s.pending
+	if s.pending > 0 {
+		s.lab.Step(s.pending)
+		steps += s.pending
+	}
 	s.pending = 0
 	if steps > 0 {
-		s.lab.Step(steps)
 		s.warnDivergence()
 	}
 	return steps
@@ -139,9 +149,13 @@ func (s *session) warnDivergence() {
 	}
 }
 
-// togglePlay plays or pauses.
+// togglePlay plays or pauses. Pausing brings the panels trained in turn
+// (the high-dimensional scene) to the same step.
 func (s *session) togglePlay() {
 	s.playing = !s.playing
+	if !s.playing {
+		s.lab.Level()
+	}
 	if s.playing {
 		s.log.logf("event play step=%d", s.lab.Steps())
 	} else {
@@ -177,6 +191,7 @@ func (s *session) setSpeed(d int) {
 func (s *session) toggleTest() {
 	s.lab.P.Test = !s.lab.P.Test
 	s.points++
+	s.space.touch()
 	s.log.logf("event test=%t", s.lab.P.Test)
 }
 
@@ -195,6 +210,7 @@ func (s *session) addPoint(x, y float64, c int) {
 func (s *session) toggleShares() {
 	s.lab.P.Shares = !s.lab.P.Shares
 	s.points++
+	s.space.touch()
 	s.log.logf("event shares %s", onOff(s.lab.P.Shares))
 }
 

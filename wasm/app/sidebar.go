@@ -12,7 +12,7 @@ func sidebarKey(c *controls, s *session) string {
 	fmt.Fprintf(&b, "%t|", s.playing)
 	for _, w := range c.widgets {
 		act := w.active != nil && w.active(s)
-		fmt.Fprintf(&b, "%s,%t,%t|", w.text(s), act, c.hover(w))
+		fmt.Fprintf(&b, "%s,%t,%t,%t|", w.text(s), act, c.hover(w), w.why(s) != "")
 	}
 	for _, l := range c.labels {
 		b.WriteString(l.text(s))
@@ -63,6 +63,10 @@ func drawWidget(cv canvas, w *widget, s *session, hover bool) {
 		if hover {
 			bg = rgb(0x1d4ed8)
 		}
+	case w.why(s) != "" && active:
+		bg, fg, border = rgb(0xeef2f7), rgb(0x64748b), rgb(0xcbd5e1)
+	case w.why(s) != "":
+		bg, fg, border = rgb(0xf9fafb), rgb(0xb6bcc6), rgb(0xe5e7eb)
 	case active:
 		bg, fg, border = rgb(0xdbeafe), rgb(0x1e3a8a), rgb(0x93c5fd)
 	case hover:

@@ -175,7 +175,8 @@ func TestNextPreset(t *testing.T) {
 		d    int
 		want string
 	}{
-		{"demo", +1, "linear2d"}, {"demo", -1, "blobs3"}, {"blobs3", +1, "demo"}, {"xor", -1, "wide2d"},
+		{"demo", +1, "linear2d"}, {"demo", -1, "highdim"}, {"blobs3", +1, "highdim"}, {"highdim", +1, "demo"},
+		{"highdim", -1, "blobs3"}, {"xor", -1, "wide2d"},
 	}
 	for _, c := range cases {
 		p.Preset = c.from

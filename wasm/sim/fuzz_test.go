@@ -83,6 +83,8 @@ func FuzzParse(f *testing.F) {
 		"lr=5e-324", "seed=18446744073709551615", "methods=,sgd,,1sam,", "methods=SGD,1-SAM",
 		"preset=xor&preset=demo", "preset=bogus", "preset", "-preset=xor", "--preset=xor", "model=linear&width=9",
 		"test=false&paused=false", "test=1", "a=b=c", "shares", "shares=true&steps=1500", "shares=0&test",
+		"preset=highdim&methods=sgd,1sam,sam&n=20&steps=200", "preset=highdim&model=linear", "preset=highdim&model=mlp",
+		"preset=highdim&width=8", "preset=twolayer",
 		// hostile
 		"noise=NaN", "rho=Inf", "lr=-Inf", "seed=-1", "n=9999999999999999999999", "methods=sgd,sgd,sgd,sgd,sgd",
 		"methods=%00", "methods=sgd%26noise=0.9", "noise=0.3%", "%zz=1", "=1", "&&&", "?", "h", "help",

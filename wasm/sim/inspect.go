@@ -13,8 +13,9 @@ import (
 // and at the point's ascent point (w + e_i for the per-example methods,
 // SAM's shared w + e, w itself for SGD and Reg-SGD).
 type Inspection struct {
-	// Point is the index in Lab.Train; X, Y its position, Label the label
-	// it is trained on, Flipped whether that label is a flipped one.
+	// Point is the index in Lab.Train; X, Y its first two coordinates (its
+	// position in the plane for 2-D data), Label the label it is trained
+	// on, Flipped whether that label is a flipped one.
 	Point   int
 	X, Y    float64
 	Label   int
@@ -45,7 +46,7 @@ func (l *Lab) Inspect(pi, i int) (Inspection, error) {
 	}
 	p := l.Panels[pi]
 	d := l.Train
-	in := Inspection{Point: i, X: d.X[2*i], Y: d.X[2*i+1], Label: d.Y[i], Flipped: d.Flipped[i], Share: p.Shares[i], Rho: p.Rho}
+	in := Inspection{Point: i, X: d.Row(i)[0], Y: d.Row(i)[1], Label: d.Y[i], Flipped: d.Flipped[i], Share: p.Shares[i], Rho: p.Rho}
 	b := train.NewToy(l.Setup.Net, d)
 	k := b.Outputs()
 	w := p.T.W

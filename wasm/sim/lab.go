@@ -41,6 +41,15 @@ type Panel struct {
 	// Shares holds each training point's share of the panel's last update
 	// (train.Trainer.Shares; all zero before the first step).
 	Shares []float64
+	// Views holds the high-dimensional scene's views of the panel
+	// (Lab.UpdateViews); empty in a 2-D lab.
+	Views Views
+
+	// at holds the weights the last update was computed at (the initial
+	// weights before the first step), atStep their step: the margins of
+	// the margin view are taken there, where Shares were. Nil in a 2-D lab.
+	at     []float64
+	atStep int
 }
 
 // record appends the trainer's metrics to the panel's curve and moves the
@@ -86,6 +95,9 @@ type Lab struct {
 	// New and With set it from P.Speed (CurveEvery), so that a frame
 	// samples each panel at most once; the app raises it with the speed.
 	Every int
+	// Space holds what the high-dimensional scene's views share (nil in a
+	// 2-D lab, whose panels are planes: InPlane).
+	Space *Space
 }
 
 // New builds a lab for p.
@@ -101,11 +113,15 @@ func New(p Params) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new lab: build data and model: %w", err)
 	}
-	if s.Train.D != 2 {
-		return nil, fmt.Errorf("new lab: preset %s is not 2-D", p.Preset)
-	}
 	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: CurveEvery(p.Speed)}
-	l.View = FitView(s.Train)
+	if InPlane(p.Preset) {
+		if s.Train.D != 2 {
+			return nil, fmt.Errorf("new lab: preset %s is not 2-D", p.Preset)
+		}
+		l.View = FitView(s.Train)
+	} else if l.Space, err = NewSpace(cfg, s); err != nil {
+		return nil, fmt.Errorf("new lab: %w", err)
+	}
 	if err := l.Reset(); err != nil {
 		return nil, err
 	}
@@ -132,7 +148,8 @@ func (l *Lab) With(q Params) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
-	n := &Lab{P: q, Config: cfg, Setup: l.Setup, Train: l.Train, Added: l.Added, View: l.View, Every: CurveEvery(q.Speed), Custom: l.Custom}
+	n := &Lab{P: q, Config: cfg, Setup: l.Setup, Train: l.Train, Added: l.Added, View: l.View, Every: CurveEvery(q.Speed), Custom: l.Custom,
+		Space: l.Space}
 	if err := n.Reset(); err != nil {
 		return nil, err
 	}
@@ -152,6 +169,9 @@ func (l *Lab) Reset() error {
 			Shares: make([]float64, l.Train.N())}
 		t.Recorder = train.RecorderFunc(p.record)
 		t.SetRecordEvery(l.Every)
+		if l.Space != nil {
+			p.at = slices.Clone(t.W)
+		}
 		if err := t.Record(); err != nil { // step 0
 			return fmt.Errorf("reset %s: %w", m, err)
 		}
@@ -174,24 +194,69 @@ func (l *Lab) Steps() int {
 // sampling the curves every Every steps.
 func (l *Lab) Step(n int) {
 	for _, p := range l.Panels {
-		if p.Err != nil {
-			continue
-		}
-		p.T.SetRecordEvery(l.Every)
-		for range n {
-			if err := p.T.Step(); err != nil { // records the curves every l.Every steps
-				p.Err = fmt.Errorf("%s: %w", p.Label, err)
-				break
-			}
-		}
-		p.T.Shares(p.Shares) // from the last step's own pass: no extra pass
-		p.Version++
+		l.step(p, n)
 	}
+}
+
+// StepTurn takes n training steps in one panel, the one with the fewest
+// steps of those that have not diverged (the first of them), and returns
+// its index (-1 when every panel diverged). Called every frame it trains
+// the panels in turn, each within n steps of the others: the
+// high-dimensional scene's frames, where one step of every panel would
+// not fit a frame (docs/web.md).
+func (l *Lab) StepTurn(n int) int {
+	k := -1
+	for i, p := range l.Panels {
+		if p.Err == nil && (k < 0 || p.T.Steps() < l.Panels[k].T.Steps()) {
+			k = i
+		}
+	}
+	if k >= 0 {
+		l.step(l.Panels[k], n)
+	}
+	return k
+}
+
+// Level steps every panel that has not diverged up to the step of the
+// most advanced one (after StepTurn), and returns how many steps it took.
+func (l *Lab) Level() int {
+	top, took := l.Steps(), 0
+	for _, p := range l.Panels {
+		if d := top - p.T.Steps(); d > 0 && p.Err == nil {
+			l.step(p, d)
+			took += d
+		}
+	}
+	return took
+}
+
+// step takes n training steps in panel p unless it diverged, sampling the
+// curves every Every steps.
+func (l *Lab) step(p *Panel, n int) {
+	if p.Err != nil {
+		return
+	}
+	p.T.SetRecordEvery(l.Every)
+	for k := range n {
+		if p.at != nil && k == n-1 {
+			copy(p.at, p.T.W) // the weights the last update is computed at
+			p.atStep = p.T.Steps()
+		}
+		if err := p.T.Step(); err != nil { // records the curves every l.Every steps
+			p.Err = fmt.Errorf("%s: %w", p.Label, err)
+			break
+		}
+	}
+	p.T.Shares(p.Shares) // from the last step's own pass: no extra pass
+	p.Version++
 }
 
 // AddPoint adds a clean training point at (x, y) of class c to every panel,
 // keeping weights and steps.
 func (l *Lab) AddPoint(x, y float64, c int) error {
+	if l.Space != nil {
+		return fmt.Errorf("add point: the %s data have %d dimensions; points are added on a 2-D preset", l.P.Preset, l.Train.D)
+	}
 	if c < 0 || c >= l.Train.K {
 		return fmt.Errorf("add point: class %d outside [0,%d)", c, l.Train.K)
 	}

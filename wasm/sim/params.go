@@ -20,8 +20,16 @@ import (
 )
 
 // Presets lists the presets the demo offers: core/experiment's presets
-// whose data lie in the plane.
-var Presets = []string{"demo", "linear2d", "wide2d", "xor", "blobs3"}
+// whose data lie in the plane, which the panels show as planes with heat
+// maps, and highdim, the paper's own toy (a linear model on 1000-D data),
+// which they show through its margins and a projection (InPlane).
+var Presets = []string{"demo", "linear2d", "wide2d", "xor", "blobs3", "highdim"}
+
+// InPlane reports whether preset's data lie in the plane (a 2-D preset,
+// shown as planes with heat maps) rather than in many dimensions (highdim,
+// shown as the margin view and the projection; its model is the paper's
+// linear one, so the model and width controls do not apply).
+func InPlane(preset string) bool { return preset != "highdim" }
 
 // The limits of the values a user can set.
 const (
@@ -189,6 +197,14 @@ func (p Params) Validate() error {
 	}
 	if p.Width != 0 && (p.Width < MinWidth || p.Width > MaxWidth) {
 		add("width must be in [%d, %d] (got %d)", MinWidth, MaxWidth, p.Width)
+	}
+	if !InPlane(p.Preset) {
+		if p.Model == "mlp" {
+			add("model: the %s preset trains the paper's linear model (got %q)", p.Preset, p.Model)
+		}
+		if p.Width != 0 {
+			add("width: the %s preset's model is linear, with no hidden layer (got %d)", p.Preset, p.Width)
+		}
 	}
 	if p.Points != 0 && (p.Points < MinPoints || p.Points > MaxPoints) {
 		add("n must be in [%d, %d] (got %d)", MinPoints, MaxPoints, p.Points)

@@ -121,6 +121,9 @@ func cleanSet(d *data.Dataset) *data.Dataset {
 // classes, the weights start afresh, and test accuracy is measured on the
 // points' true labels. l itself is unchanged.
 func (l *Lab) WithPoints(d *data.Dataset) (*Lab, error) {
+	if l.Space != nil {
+		return nil, fmt.Errorf("points are 2-D and the %s preset's have %d dimensions: choose a 2-D preset to train on them", l.P.Preset, l.Train.D)
+	}
 	cfg := l.Config.Clone()
 	s, err := cfg.BuildWith(l.P.Seed, d, cleanSet(d))
 	if err != nil {

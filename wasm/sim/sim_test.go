@@ -48,7 +48,7 @@ func TestParseQueryRoundTrip(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	for _, args := range [][]string{
-		{"-noise=0.7"}, {"-methods=adam"}, {"-methods=sgd,sam,1sam,lsam,jsam"}, {"-preset=highdim"},
+		{"-noise=0.7"}, {"-methods=adam"}, {"-methods=sgd,sam,1sam,lsam,jsam"}, {"-preset=twolayer"},
 		{"-model=cnn"}, {"-n=5"}, {"-speed=0"}, {"-rho=-0.5"}, {"-bogus=1"}, {"stray"},
 	} {
 		if _, err := Parse(args); err == nil {
@@ -263,25 +263,38 @@ func BenchmarkSample(b *testing.B) {
 	}
 }
 
-// TestPresetsAre2D checks that the demo offers exactly the 2-D presets of
-// core/experiment.
-func TestPresetsAre2D(t *testing.T) {
-	var twoD []string
+// TestPresets checks that the demo offers exactly the presets of
+// core/experiment it can show: those whose data lie in the plane, as
+// planes (InPlane), and the high-dimensional ones of a linear model
+// without bias, through the margin view and the projection, which are
+// exact for f(x) = w.x (highdim; twolayer's model is not linear in w).
+func TestPresets(t *testing.T) {
+	var want []string
 	for _, name := range experiment.Presets() {
 		e, err := experiment.Preset(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.Data.Kind == "gauss2d" || e.Data.Kind == "blobs" {
-			twoD = append(twoD, name)
+		planar := e.Data.Kind == "gauss2d" || e.Data.Kind == "blobs"
+		linear := e.Data.Kind == "highdim" && e.Model.Kind == "linear" && !e.Model.Bias
+		if planar || linear {
+			want = append(want, name)
+		}
+		if slices.Contains(Presets, name) && InPlane(name) != planar {
+			t.Errorf("InPlane(%s) = %t, data kind %s", name, InPlane(name), e.Data.Kind)
 		}
 	}
 	got := slices.Sorted(slices.Values(Presets))
-	if !slices.Equal(got, twoD) {
-		t.Errorf("demo presets %v, core's 2-D presets %v", got, twoD)
+	if !slices.Equal(got, want) {
+		t.Errorf("demo presets %v, core's presets the demo can show %v", got, want)
 	}
-	if _, err := Preset("highdim"); err == nil {
-		t.Error("the demo accepted a preset that is not 2-D")
+	if _, err := Preset("twolayer"); err == nil {
+		t.Error("the demo accepted twolayer, which it cannot show")
+	}
+	for _, name := range Presets {
+		if _, err := New(PresetParams(name)); err != nil {
+			t.Errorf("preset %s: %v", name, err)
+		}
 	}
 }
 

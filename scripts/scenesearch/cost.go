@@ -72,7 +72,7 @@ func timeRows(rows []row) error {
 	demo.FirstSeed = 100
 	done := map[string]float64{} // by scene without rho, which costs nothing
 	for i := range rows {
-		key := rows[i].label[:strings.LastIndex(rows[i].label, " ρ")]
+		key, _, _ := strings.Cut(rows[i].label, " ρ")
 		if c, ok := done[key]; ok {
 			rows[i].cost = c
 			continue

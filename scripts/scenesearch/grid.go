@@ -138,21 +138,71 @@ func coarse() []scene {
 }
 
 // refine is the second grid, around the best rows of the first
-// (docs/web.md).
+// (docs/web.md): the plane with one hidden layer at larger rho (its flipped
+// share fell by 6 points at rho 0.2 without 1-SAM's collapse), the linear
+// plane around its largest gains, and the demo's MLP on fewer points near
+// rho 0.1 (the only 2-D scene the first grid found eligible).
 func refine() []scene {
-	return nil
+	var specs []spec
+	mlp := spec{kind: "plane", sep: 1, spread: 1, noise: 0.3, lr: 0.2, steps: 1000, rho: []float64{0.2, 0.3, 0.5}}
+	for _, h := range []int{16, 32} {
+		for _, k := range []int{20, 50} {
+			for _, sigma := range []float64{0.2, 0.3} {
+				for _, n := range []int{100, 200} {
+					specs = append(specs, mlp.with(func(s *spec) { s.hidden, s.k, s.sigma, s.n = []int{h}, k, sigma, n }))
+				}
+			}
+		}
+	}
+	lin := spec{kind: "plane", sep: 1, spread: 1, noise: 0.3, lr: 0.2, steps: 1000, rho: []float64{1, 2, 4}}
+	for _, sigma := range []float64{0.3, 0.4, 0.6} {
+		for _, k := range []int{100, 200, 400} {
+			for _, n := range []int{100, 200} {
+				specs = append(specs, lin.with(func(s *spec) { s.sigma, s.k, s.n = sigma, k, n }))
+			}
+		}
+	}
+	for _, k := range []int{100, 200, 400} {
+		for _, n := range []int{100, 200} {
+			specs = append(specs, lin.with(func(s *spec) { s.sigma, s.k, s.n, s.lr, s.rho = 0.4, k, n, 0.5, []float64{1, 2} }))
+		}
+	}
+	for _, n := range []int{100, 200} {
+		for _, h := range [][]int{{32, 32}, {16, 16}} {
+			for _, lr := range []float64{0.1, 0.2} {
+				specs = append(specs, demoSpec.with(func(s *spec) { s.n, s.hidden, s.lr, s.rho = n, h, lr, []float64{0.07, 0.1, 0.13} }))
+			}
+		}
+	}
+	return collect(specs...)
 }
 
-// confirm is the demo preset beside the chosen one, as presets.
+// edge is the third grid: the linear plane past the edge of the second,
+// where its best rows were (sigma 0.6, rho 4).
+func edge() []scene {
+	var specs []spec
+	lin := spec{kind: "plane", sep: 1, spread: 1, noise: 0.3, lr: 0.2, steps: 1000, rho: []float64{4, 8, 16}}
+	for _, sigma := range []float64{0.6, 0.8, 1.0} {
+		for _, k := range []int{50, 100} {
+			for _, n := range []int{200, 400} {
+				specs = append(specs, lin.with(func(s *spec) { s.sigma, s.k, s.n = sigma, k, n }))
+			}
+		}
+	}
+	return collect(specs...)
+}
+
+// confirm is the demo preset beside the chosen one (noisyplane), as
+// presets.
 func confirm() []scene {
 	var out []scene
-	for _, name := range []string{"demo"} {
+	for _, name := range []string{"demo", "noisyplane"} {
 		c, err := experiment.Preset(name)
 		if err != nil {
 			panic(err)
 		}
 		c.Methods = []string{"sgd", "1sam"}
-		out = append(out, scene{label: "preset " + name, cfg: c})
+		out = append(out, scene{label: fmt.Sprintf("preset %s ρ%g", name, c.RunConfig("1sam").Rho), cfg: c})
 	}
 	return out
 }

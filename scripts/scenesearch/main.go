@@ -15,6 +15,7 @@
 //
 //	nice go run ./scripts/scenesearch -stage coarse > coarse.md
 //	nice go run ./scripts/scenesearch -stage refine > refine.md
+//	nice go run ./scripts/scenesearch -stage edge > edge.md
 //	nice go run ./scripts/scenesearch -stage confirm -first-seed 200
 //
 // It is not part of make test: the coarse stage takes about half an hour
@@ -66,7 +67,7 @@ type row struct {
 }
 
 func main() {
-	stage := flag.String("stage", "coarse", "grid to run: coarse, refine or confirm (the presets demo and the chosen one)")
+	stage := flag.String("stage", "coarse", "grid to run: coarse, refine, edge or confirm (the presets demo and the chosen one)")
 	seeds := flag.Int("seeds", 10, "seeds per scene")
 	first := flag.Uint64("first-seed", 100, "first seed (search: 100; confirmation: 200)")
 	match := flag.String("match", "", "run only the scenes whose label contains this")
@@ -79,10 +80,12 @@ func main() {
 		scenes = coarse()
 	case "refine":
 		scenes = refine()
+	case "edge":
+		scenes = edge()
 	case "confirm":
 		scenes = confirm()
 	default:
-		fmt.Fprintf(os.Stderr, "scenesearch: -stage must be coarse, refine or confirm (got %q)\n", *stage)
+		fmt.Fprintf(os.Stderr, "scenesearch: -stage must be coarse, refine, edge or confirm (got %q)\n", *stage)
 		os.Exit(2)
 	}
 	var picked []scene

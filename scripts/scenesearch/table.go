@@ -38,7 +38,7 @@ func report(rows []row, stage string, cost bool) {
 	fmt.Println("\nBest score per family, eligible or not:")
 	seen := map[string]bool{}
 	for _, i := range idx {
-		f := family(rows[i].label)
+		f := family(rows[i])
 		if !seen[f] {
 			seen[f] = true
 			r := rows[i]
@@ -48,16 +48,7 @@ func report(rows []row, stage string, cost bool) {
 }
 
 // family names a row's data kind and model kind.
-func family(label string) string {
-	f := "gauss2d"
-	if strings.HasPrefix(label, "plane") {
-		f = "plane"
-	}
-	if strings.Contains(label, "linear") {
-		return f + " linear"
-	}
-	return f + " mlp"
-}
+func family(r row) string { return r.cfg.Data.Kind + " " + r.cfg.Model.Kind }
 
 func costText(r row, cost bool) string {
 	switch {

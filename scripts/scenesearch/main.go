@@ -10,8 +10,9 @@
 //
 // and natively, one goroutine, GOMAXPROCS 1, the cost of a demo frame's
 // training work (one SGD and one 1-SAM step, metrics every 5 steps) against
-// the demo preset's, timed side by side. It prints a Markdown table, the
-// selection rule and the rows it picks.
+// the demo preset's, timed side by side. It prints a Markdown table of the
+// scenes, then the eligible ones ranked by the selection rule (judge) and
+// the best of each family.
 //
 //	nice go run ./scripts/scenesearch -stage coarse > coarse.md
 //	nice go run ./scripts/scenesearch -stage refine > refine.md
@@ -94,6 +95,10 @@ func main() {
 			s.cfg.Seeds, s.cfg.FirstSeed = *seeds, *first
 			picked = append(picked, s)
 		}
+	}
+	if len(picked) == 0 {
+		fmt.Fprintf(os.Stderr, "scenesearch: -match %q names no scene of stage %s\n", *match, *stage)
+		os.Exit(2)
 	}
 	if err := search(picked, *workers, !*noCost, *stage); err != nil {
 		fmt.Fprintln(os.Stderr, "scenesearch:", err)

@@ -270,11 +270,13 @@ func writeMetricsCSV(path string, results []experiment.Result) error {
 
 func printSummary(w io.Writer, c *experiment.Config, s experiment.Summary) {
 	fmt.Fprintf(w, "%s: %d seeds, noise %.0f%%, %d steps\n", c.Name, c.Seeds, 100*c.Data.Noise, c.Train.Steps)
-	fmt.Fprintf(w, "%-8s %6s  %-15s %-9s %-15s %-15s %s\n", "method", "rho", "best test acc", "best step", "final test acc", "final flipped", "memorised at")
+	share := fmt.Sprintf("flipped share 1-%d", min(experiment.ShareSteps, c.Train.Steps))
+	fmt.Fprintf(w, "%-8s %6s  %-15s %-9s %-15s %-15s %-14s %s\n", "method", "rho", "best test acc", "best step", "final test acc", "final flipped", "memorised at", share)
 	for _, m := range s.Methods {
-		fmt.Fprintf(w, "%-8s %6.3g  %.3f ± %.3f   %7.0f   %.3f ± %.3f   %.3f ± %.3f   %6.0f (%d/%d)\n", optim.Labels[m.Method], m.Rho,
+		fmt.Fprintf(w, "%-8s %6.3g  %.3f ± %.3f   %7.0f   %.3f ± %.3f   %.3f ± %.3f   %6.0f (%d/%d)  %.3f ± %.3f\n", optim.Labels[m.Method], m.Rho,
 			m.BestTestAcc.Mean, m.BestTestAcc.Std, m.BestStep.Mean, m.FinalTestAcc.Mean, m.FinalTestAcc.Std,
-			m.FinalFlipped.Mean, m.FinalFlipped.Std, m.MemorizeStep.Mean, m.Memorized, m.BestTestAcc.N)
+			m.FinalFlipped.Mean, m.FinalFlipped.Std, m.MemorizeStep.Mean, m.Memorized, m.BestTestAcc.N,
+			m.FlippedShare.Mean, m.FlippedShare.Std)
 	}
 }
 

@@ -34,12 +34,17 @@ func TestToyWritesOutputs(t *testing.T) {
 	}
 	var sum struct {
 		Methods []struct {
-			Method      string
-			BestTestAcc struct{ Mean float64 } `json:"best_test_acc"`
+			Method       string
+			BestTestAcc  struct{ Mean float64 } `json:"best_test_acc"`
+			FlippedShare struct {
+				Mean float64
+				N    int
+			} `json:"flipped_share"`
 		}
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err := json.Unmarshal(b, &sum); err != nil || len(sum.Methods) != 2 || sum.Methods[1].Method != "1sam" || sum.Methods[0].BestTestAcc.Mean < 0.5 {
+	if err := json.Unmarshal(b, &sum); err != nil || len(sum.Methods) != 2 || sum.Methods[1].Method != "1sam" || sum.Methods[0].BestTestAcc.Mean < 0.5 ||
+		sum.Methods[1].FlippedShare.N != 2 || !(sum.Methods[1].FlippedShare.Mean > 0 && sum.Methods[1].FlippedShare.Mean < 1) {
 		t.Fatalf("summary: %v %+v", err, sum)
 	}
 	var tr experiment.Trace

@@ -2,6 +2,7 @@ package data
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -147,4 +148,60 @@ func dot(a, b []float64) float64 {
 		s += a[i] * b[i]
 	}
 	return s
+}
+
+// Plane keeps Gauss2D's plane and labels for the same seed and adds
+// label-free noise coordinates of the asked spread.
+func TestPlane(t *testing.T) {
+	g := Gauss2D{Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NTrain: 300, NTest: 50}
+	p := Plane{Gauss2D: g, NoiseDims: 40, Sigma: 0.5}
+	tr, te, err := p.Make(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ftr, fte, _ := g.Make(7)
+	for _, c := range []struct {
+		name       string
+		got, plane *Dataset
+	}{{"train", tr, ftr}, {"test", te, fte}} {
+		if c.got.D != 42 || c.got.N() != c.plane.N() || c.got.Validate() != nil {
+			t.Fatalf("%s: D %d, n %d", c.name, c.got.D, c.got.N())
+		}
+		for i := range c.got.N() {
+			r, f := c.got.Row(i), c.plane.Row(i)
+			if r[0] != f[0] || r[1] != f[1] || c.got.Y[i] != c.plane.Y[i] || c.got.Clean[i] != c.plane.Clean[i] {
+				t.Fatalf("%s example %d: plane %v label %d, Gauss2D %v label %d", c.name, i, r[:2], c.got.Y[i], f, c.plane.Y[i])
+			}
+		}
+	}
+	// the noise coordinates: mean 0, std Sigma, uncorrelated with the label
+	var sum, sq, signed float64
+	n := 0.0
+	for i := range tr.N() {
+		s := float64(2*tr.Y[i] - 1)
+		for _, v := range tr.Row(i)[2:] {
+			sum, sq, signed, n = sum+v, sq+v*v, signed+s*v, n+1
+		}
+	}
+	if m, sd := sum/n, math.Sqrt(sq/n); math.Abs(m) > 0.02 || math.Abs(sd-0.5) > 0.02 || math.Abs(signed/n) > 0.02 {
+		t.Errorf("noise coordinates: mean %.4f, std %.4f, label correlation %.4f", m, sd, signed/n)
+	}
+	if tr2, _, _ := p.Make(7); tr2.X[100] != tr.X[100] {
+		t.Error("not deterministic")
+	}
+	bad := []struct {
+		p    Plane
+		want string
+	}{
+		{Plane{Gauss2D: g, NoiseDims: 0, Sigma: 1}, "noise_dims"},
+		{Plane{Gauss2D: g, NoiseDims: 10, Sigma: 0}, "sigma"},
+		{Plane{Gauss2D: g, NoiseDims: 10, Sigma: math.Inf(1)}, "sigma"},
+		{Plane{Gauss2D: Gauss2D{Means: g.Means, Spread: -1, NTrain: 10, NTest: 1}, NoiseDims: 10, Sigma: 1}, "spread"},
+		{Plane{Gauss2D: Gauss2D{Means: g.Means, Spread: 1, NTrain: 100_000, NTest: 100_000}, NoiseDims: 1000, Sigma: 1}, "values"},
+	}
+	for i, b := range bad {
+		if err := b.p.Validate(); err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("bad plane %d: error %v, want one naming %q", i, err, b.want)
+		}
+	}
 }

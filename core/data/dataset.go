@@ -1,6 +1,7 @@
 // Package data makes the toy datasets of the paper's experiments: 2-D
-// Gaussian classes, multi-class blobs and the high-dimensional linear toy,
-// and flips a chosen fraction of training labels, keeping the flipped mask.
+// Gaussian classes, multi-class blobs, the high-dimensional linear toy and
+// the 2-D classes lifted among noise dimensions (Plane), and flips a chosen
+// fraction of training labels, keeping the flipped mask.
 package data
 
 import "fmt"

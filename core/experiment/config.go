@@ -19,7 +19,9 @@ import (
 )
 
 // Data configures the dataset. Kind is gauss2d (two classes at Means),
-// blobs (Classes classes on a circle of Radius) or highdim (x = y*mu + noise).
+// blobs (Classes classes on a circle of Radius), highdim (x = y*mu + noise)
+// or plane (gauss2d's points in the first two coordinates, then NoiseDims
+// coordinates of Gaussian noise of standard deviation Sigma; data.Plane).
 type Data struct {
 	Kind  string       `yaml:"kind" json:"kind"`
 	Means [][2]float64 `yaml:"means,omitempty" json:"means,omitempty"`
@@ -31,6 +33,7 @@ type Data struct {
 	D           int     `yaml:"d,omitempty" json:"d,omitempty"`
 	MuNorm      float64 `yaml:"mu_norm,omitempty" json:"mu_norm,omitempty"`
 	Sigma       float64 `yaml:"sigma,omitempty" json:"sigma,omitempty"`
+	NoiseDims   int     `yaml:"noise_dims,omitempty" json:"noise_dims,omitempty"`
 	NTrain      int     `yaml:"n_train" json:"n_train"`
 	NTest       int     `yaml:"n_test" json:"n_test"`
 	// Noise is the fraction of training labels flipped (data.NoiseConvention).
@@ -82,8 +85,12 @@ func (c *Config) Validate() error {
 		if err := c.highdim().Validate(); err != nil {
 			errs = append(errs, err)
 		}
+	case "plane":
+		if err := c.plane().Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	default:
-		add("data.kind must be gauss2d, blobs or highdim (got %q)", c.Data.Kind)
+		add("data.kind must be gauss2d, blobs, highdim or plane (got %q)", c.Data.Kind)
 	}
 	if c.Data.Noise < 0 || c.Data.Noise > 0.5 || c.Data.Noise != c.Data.Noise {
 		add("data.noise must be in [0, 0.5] (got %g)", c.Data.Noise)
@@ -194,12 +201,19 @@ func (c *Config) Mu() []float64 {
 	return c.highdim().Mu()
 }
 
+func (c *Config) plane() data.Plane {
+	return data.Plane{Gauss2D: c.gauss(), NoiseDims: c.Data.NoiseDims, Sigma: c.Data.Sigma}
+}
+
 // MakeData draws the training set (with label noise) and the clean test set
 // for a seed.
 func (c *Config) MakeData(seed uint64) (tr, te *data.Dataset, err error) {
-	if c.Data.Kind == "highdim" {
+	switch c.Data.Kind {
+	case "highdim":
 		tr, te, err = c.highdim().Make(seed)
-	} else {
+	case "plane":
+		tr, te, err = c.plane().Make(seed)
+	default:
 		tr, te, err = c.gauss().Make(seed)
 	}
 	if err != nil {

@@ -98,6 +98,15 @@ func TestSummaryAndTrace(t *testing.T) {
 	if len(s.Methods) != 2 || s.Methods[1].Rho != 0.5 || s.Methods[0].BestTestAcc.N != 3 || len(s.Methods[0].PerSeedBest) != 3 {
 		t.Fatalf("summary %+v", s.Methods)
 	}
+	for i, m := range s.Methods {
+		var want []float64
+		for _, r := range rs[3*i : 3*i+3] {
+			want = append(want, FlippedShare(r.History, ShareSteps))
+		}
+		if w := NewStat(want); m.FlippedShare != w || len(m.PerSeedFlippedShare) != 3 || float64(m.PerSeedFlippedShare[2]) != want[2] || !(w.Mean > 0.1 && w.Mean < 0.9) {
+			t.Errorf("%s: flipped share %+v per seed %v, want %+v from %v", m.Method, m.FlippedShare, m.PerSeedFlippedShare, w, want)
+		}
+	}
 	tr, err := NewTrace(context.Background(), c, "1sam", 1)
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +137,32 @@ func TestMemorizeStep(t *testing.T) {
 	for i, tc := range cases {
 		if got := MemorizeStep(tc.h); got != tc.want {
 			t.Errorf("case %d: %d, want %d", i, got, tc.want)
+		}
+	}
+}
+
+func TestFlippedShare(t *testing.T) {
+	h := func(steps ...int) []train.Metrics {
+		var out []train.Metrics
+		for _, st := range steps {
+			out = append(out, train.Metrics{Step: st, CleanShare: 1 - float64(st)/1000})
+		}
+		return out
+	}
+	cases := []struct {
+		h    []train.Metrics
+		upTo int
+		want float64
+	}{
+		{h(0, 100, 200, 300), 500, 0.2},  // step 0 (the initial gradient) does not count
+		{h(0, 100, 200, 300), 200, 0.15}, // upTo is inclusive
+		{h(0, 600), 500, math.NaN()},
+		{nil, 500, math.NaN()},
+	}
+	for i, tc := range cases {
+		got := FlippedShare(tc.h, tc.upTo)
+		if !(math.Abs(got-tc.want) < 1e-12 || math.IsNaN(got) && math.IsNaN(tc.want)) {
+			t.Errorf("case %d: %g, want %g", i, got, tc.want)
 		}
 	}
 }
@@ -292,6 +327,47 @@ func TestRunJobsObserve(t *testing.T) {
 	for i, r := range rs {
 		if r.Err != nil || r.Seed != uint64(i) || len(seen[i]) != len(r.History) || seen[i][len(seen[i])-1] != 12 {
 			t.Errorf("job %d: observed steps %v for %d records (err %v)", i, seen[i], len(r.History), r.Err)
+		}
+	}
+}
+
+// The plane data kind: a valid config builds a network over 2 + noise_dims
+// inputs, and each bad value is one line naming its key.
+func TestPlaneKind(t *testing.T) {
+	plane := func(mod func(d *Data)) *Config {
+		c, _ := Preset("demo")
+		c.Data = Data{Kind: "plane", Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NoiseDims: 30, Sigma: 0.3, NTrain: 50, NTest: 20, Noise: 0.2}
+		if mod != nil {
+			mod(&c.Data)
+		}
+		return c
+	}
+	c := plane(nil)
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Build(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Train.D != 32 || s.Net.In != 32 || s.Test.N() != 20 || s.Train.NumFlipped() != 10 {
+		t.Errorf("plane setup: D %d, net input %d, %d test points, %d flipped", s.Train.D, s.Net.In, s.Test.N(), s.Train.NumFlipped())
+	}
+	cases := []struct {
+		mod  func(d *Data)
+		want string
+	}{
+		{func(d *Data) { d.NoiseDims = 0 }, "noise_dims"},
+		{func(d *Data) { d.NoiseDims = -3 }, "noise_dims"},
+		{func(d *Data) { d.Sigma = 0 }, "sigma"},
+		{func(d *Data) { d.Spread = math.NaN() }, "spread"},
+		{func(d *Data) { d.Means = d.Means[:1] }, "class means"},
+		{func(d *Data) { d.Kind = "planar" }, "data.kind must be gauss2d, blobs, highdim or plane"},
+	}
+	for _, tc := range cases {
+		err := plane(tc.mod).Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Count(err.Error(), "\n") != 0 {
+			t.Errorf("want one line naming %q, got %v", tc.want, err)
 		}
 	}
 }

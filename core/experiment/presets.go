@@ -42,6 +42,17 @@ var presets = map[string]Config{
 		MethodRho:   rhos(1, 1),
 		Seeds:       10,
 	},
+	"noisyplane": {
+		Name:        "noisyplane",
+		Description: "two 2-D Gaussian classes (200 points, 30% flipped) among 100 noise dimensions (std 0.6), logistic regression: SGD memorises through the noise dimensions, 1-SAM (rho 16) keeps the fitted points' weight; the demo draws the plane",
+		Data: Data{Kind: "plane", Means: [][2]float64{{-1, 0}, {1, 0}}, Spread: 1, NoiseDims: 100, Sigma: 0.6,
+			NTrain: 200, NTest: 2000, Noise: 0.3},
+		Model:     Model{Kind: "linear", Bias: true},
+		Train:     train.Config{LR: 0.2, Steps: 1000, RecordEvery: 10, Hyper: optim.Hyper{GammaAct: 0.01, GammaLast: 0.01}},
+		Methods:   optim.Names,
+		MethodRho: rhos(16, 16),
+		Seeds:     10,
+	},
 	"wide2d": {
 		Name:        "wide2d",
 		Description: "two 2-D Gaussian classes, 100 points, 30% flipped, one wide hidden layer (2-256-1 ReLU) that memorises quickly",

@@ -108,9 +108,14 @@ type MethodSummary struct {
 	// step, and Memorized says in how many runs it happened.
 	MemorizeStep Stat `json:"memorize_step"`
 	Memorized    int  `json:"memorized"`
+	// FlippedShare is the flipped examples' share of the update over the
+	// first ShareSteps steps (FlippedShare), the demo's fourth chart.
+	FlippedShare Stat `json:"flipped_share"`
 	Failed       int  `json:"failed"`
 	// PerSeedBest holds the best test accuracy per seed, in seed order.
 	PerSeedBest []Num `json:"per_seed_best"`
+	// PerSeedFlippedShare holds FlippedShare per seed, in seed order.
+	PerSeedFlippedShare []Num `json:"per_seed_flipped_share"`
 }
 
 // Summary is the summary.json of a toy run.
@@ -131,13 +136,17 @@ func Summarize(c *Config, results []Result) Summary {
 		sort.Slice(rs, func(i, j int) bool { return rs[i].Seed < rs[j].Seed })
 		tc := c.RunConfig(m)
 		ms := MethodSummary{Method: m, Rho: tc.Rho, GammaAct: tc.GammaAct, GammaLast: tc.GammaLast}
-		var best, bestStep, final, clean, flipped, mem []float64
+		var best, bestStep, final, clean, flipped, mem, share []float64
 		for _, r := range rs {
 			if r.Err != nil || len(r.History) == 0 {
 				ms.Failed++
 				ms.PerSeedBest = append(ms.PerSeedBest, Num(math.NaN()))
+				ms.PerSeedFlippedShare = append(ms.PerSeedFlippedShare, Num(math.NaN()))
 				continue
 			}
+			fs := FlippedShare(r.History, ShareSteps)
+			share = append(share, fs)
+			ms.PerSeedFlippedShare = append(ms.PerSeedFlippedShare, Num(fs))
 			last := r.History[len(r.History)-1]
 			best = append(best, last.BestTestAcc)
 			ms.PerSeedBest = append(ms.PerSeedBest, Num(last.BestTestAcc))
@@ -155,9 +164,32 @@ func Summarize(c *Config, results []Result) Summary {
 		}
 		ms.BestTestAcc, ms.BestStep, ms.FinalTestAcc = NewStat(best), NewStat(bestStep), NewStat(final)
 		ms.FinalClean, ms.FinalFlipped, ms.MemorizeStep = NewStat(clean), NewStat(flipped), NewStat(mem)
+		ms.FlippedShare = NewStat(share)
 		s.Methods = append(s.Methods, ms)
 	}
 	return s
+}
+
+// ShareSteps is the window of MethodSummary.FlippedShare: the first steps,
+// the ones a viewer of the demo watches (at one step a frame, about ten
+// seconds).
+const ShareSteps = 500
+
+// FlippedShare returns the mean, over the metrics in h recorded at steps 1
+// to upTo, of the flipped examples' share of the update, 1 - CleanShare;
+// NaN when h has none.
+func FlippedShare(h []train.Metrics, upTo int) float64 {
+	sum, n := 0.0, 0
+	for _, m := range h {
+		if m.Step >= 1 && m.Step <= upTo {
+			sum += 1 - m.CleanShare
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
 }
 
 // MemorizeStep returns the first recorded step after step 0 from which

@@ -83,7 +83,9 @@ func New(o Options) (*Game, error) {
 	}
 	g.controls.layout(len(s.lab.Panels))
 	if o.ArgErr != nil {
-		log.logf("warning %v", o.ArgErr)
+		for _, l := range strings.Split(o.ArgErr.Error(), "\n") {
+			log.logf("warning %s", l)
+		}
 	}
 	return g, nil
 }

@@ -1,0 +1,72 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPageArgsIgnores: the URL queries that left the page blank or frozen (help,
+// the desktop-only flags, a link of 100,000 characters), through the
+// page's path: index.html's arguments (pageArgs), PageArgs, then Parse.
+// The page opens the experiment the rest of the query names (or the
+// defaults), and a notice names what was ignored.
+func TestPageArgsIgnores(t *testing.T) {
+	def := Default().Query()
+	long := "methods=" + strings.Repeat("s", 100_000)
+	cases := []struct {
+		query   string
+		opens   string   // the experiment Parse opens from what PageArgs kept
+		ignored []string // substrings of the ignored lines, in order (nil: none)
+	}{
+		{"", def, nil},
+		{"methods=sgd,sam&noise=0.2&log-every=5", "methods=sgd,sam&noise=0.2&seed=6", nil},
+		{"h", def, []string{"help: the link's keys are lr, methods, model, n, noise"}},
+		{"help=1", def, []string{"help:"}},
+		{"help&noise=0.1", "methods=sgd,1sam&noise=0.1&seed=6", []string{"help:"}},
+		{"frames=-1", def, []string{"ignored frames: desktop app only"}},
+		{"frames=1&noise=0.3", "methods=sgd,1sam&noise=0.3&seed=6", []string{"ignored frames: desktop app only"}},
+		{"screenshot=x.png&frames=2", def, []string{"ignored screenshot, frames: desktop app only"}},
+		{"frames=1&frames=2", def, []string{"ignored frames: desktop app only"}},
+		{"frames=abc", def, []string{"ignored frames: desktop app only"}},
+		{"-frames=1", def, []string{"ignored frames: desktop app only"}}, // --frames=1
+		{"utm_source=x&noise=0.1", "methods=sgd,1sam&noise=0.1&seed=6", []string{"ignored unknown keys utm_source"}},
+		{"h&frames=1&bogus", def, []string{"ignored frames", "ignored unknown keys bogus", "help:"}},
+		{strings.Repeat("k=1&", 300), def, []string{"ignored unknown keys k"}},
+		{long, def, []string{"the link is too long (100009 characters, at most 65536): opened the defaults"}},
+		{"noise=0.1&x=" + strings.Repeat("a", MaxQuery), def, []string{"the link is too long"}},
+		{"x=" + strings.Repeat("a", MaxQuery-3), def, []string{"ignored unknown keys x"}},
+	}
+	for _, c := range cases {
+		kept, ignored := PageArgs(pageArgs(c.query), "frames", "screenshot", "log-every")
+		for _, a := range kept {
+			if n, _ := flagName(a); n == "frames" || n == "screenshot" || n == "h" || n == "help" {
+				t.Errorf("PageArgs(%.60q) kept %q", c.query, a)
+			}
+		}
+		var app []string // the app's own keys, parsed by the app
+		for _, a := range kept {
+			if !strings.HasPrefix(a, "-log-every=") {
+				app = append(app, a)
+			}
+		}
+		p, err := Parse(app)
+		if err != nil {
+			t.Errorf("Parse(PageArgs(%.60q)): %v", c.query, err)
+		}
+		if q := p.Query(); q != c.opens {
+			t.Errorf("%.60q opens %q, want %q", c.query, q, c.opens)
+		}
+		if len(ignored) != len(c.ignored) {
+			t.Errorf("%.60q: ignored %q, want lines with %q", c.query, ignored, c.ignored)
+			continue
+		}
+		for i, want := range c.ignored {
+			if !strings.Contains(ignored[i], want) {
+				t.Errorf("%.60q: ignored line %q does not contain %q", c.query, ignored[i], want)
+			}
+			if len(ignored[i]) > 300 || strings.Contains(ignored[i], "\n") {
+				t.Errorf("%.60q: ignored line of %d characters, want one short line: %.80q", c.query, len(ignored[i]), ignored[i])
+			}
+		}
+	}
+}

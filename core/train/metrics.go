@@ -17,8 +17,9 @@ type Metrics struct {
 	TestLoss float64 `json:"test_loss"`
 	TestAcc  float64 `json:"test_acc"`
 	TrainAcc float64 `json:"train_acc"`
-	// CleanAcc and FlippedAcc split TrainAcc by the flipped mask
-	// (FlippedAcc is NaN when nothing is flipped).
+	// CleanAcc and FlippedAcc split TrainAcc by the flipped mask: each is
+	// NaN when its set is empty ("no flipped points", "no clean points"),
+	// as are that set's WeightClean/WeightFlipped and GradNorm means.
 	CleanAcc   float64 `json:"clean_acc"`
 	FlippedAcc float64 `json:"flipped_acc"`
 	// BestTestAcc is the best TestAcc so far (early stopping) and BestStep its step.
@@ -113,6 +114,9 @@ func (t *Trainer) Evaluate() Metrics {
 	m.TrainAcc = (cc + cf) / n
 	m.CleanAcc, m.WeightClean, m.GradNormClean = cc/nc, m.WeightClean/nc, m.GradNormClean/nc
 	m.FlippedAcc, m.WeightFlipped, m.GradNormFlipped = cf/nf, m.WeightFlipped/nf, m.GradNormFlipped/nf
+	if nc == 0 {
+		m.CleanAcc, m.WeightClean, m.GradNormClean = math.NaN(), math.NaN(), math.NaN()
+	}
 	if nf == 0 {
 		m.FlippedAcc, m.WeightFlipped, m.GradNormFlipped = math.NaN(), math.NaN(), math.NaN()
 	}

@@ -280,17 +280,21 @@ func (t *Trainer) contributions() []float64 {
 // cleanShare returns the share of the last step's update that comes from
 // clean examples; before the first step, that of the plain gradient at the
 // initial weights (m's per-example gradient norms), the same for every
-// method.
+// method. It is 0 when every example is flipped, NaN when the update is
+// zero.
 func (t *Trainer) cleanShare(m Metrics) float64 {
 	contrib := t.contributions()
 	if contrib == nil {
 		n := float64(t.Train.N())
 		nf := float64(t.Train.NumFlipped())
-		c, f := m.GradNormClean*(n-nf), 0.0
+		c, f := 0.0, 0.0
+		if nf < n {
+			c = m.GradNormClean * (n - nf)
+		}
 		if nf > 0 {
 			f = m.GradNormFlipped * nf
 		}
-		return c / (c + f)
+		return share(c, c+f)
 	}
 	clean, sum := 0.0, 0.0
 	for k, i := range t.last[:len(contrib)] {
@@ -299,7 +303,16 @@ func (t *Trainer) cleanShare(m Metrics) float64 {
 			clean += contrib[k]
 		}
 	}
-	return clean / sum
+	return share(clean, sum)
+}
+
+// share returns part/sum, the share of an update's norm, and NaN when
+// sum is 0 (no update: every contribution is zero).
+func share(part, sum float64) float64 {
+	if sum == 0 {
+		return math.NaN()
+	}
+	return part / sum
 }
 
 // Record measures the current weights (Evaluate) and passes the metrics to

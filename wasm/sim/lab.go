@@ -13,7 +13,8 @@ import (
 // Sample is one point of a panel's curves: accuracies (fractions in [0,1])
 // at a step, and CleanShare, the share of the step's update that came from
 // clean examples (train.Metrics.CleanShare). Flipped is NaN when no
-// training label is flipped.
+// training label is flipped, Clean when every one is (the page says "no
+// flipped points", "no clean points").
 type Sample struct {
 	Step                 int
 	Test, Clean, Flipped float64

@@ -166,7 +166,8 @@ func ParseMethods(s string) ([]string, error) {
 	return out, nil
 }
 
-// Validate reports every out-of-range value.
+// Validate reports every out-of-range value, and a scene whose step is
+// estimated too slow for the page (StepMs past MaxStepMs).
 func (p Params) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
@@ -214,6 +215,9 @@ func (p Params) Validate() error {
 	}
 	if p.Speed < 1 || p.Speed > MaxSpeed {
 		add("speed must be in [1, %d] (got %d)", MaxSpeed, p.Speed)
+	}
+	if len(errs) == 0 {
+		errs = append(errs, p.checkCost()) // the frame budget's hard bound (budget.go)
 	}
 	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,10 +14,23 @@ import (
 // stop or freeze a page (PageArgs ignores them).
 var DesktopOnly = []string{"frames", "screenshot"}
 
-// MaxQuery is the longest URL query the page reads, counted as the total
-// length of its arguments (what index.html passes: -key=value each); a
-// longer link opens the defaults.
-const MaxQuery = 64 << 10
+// MaxArgBytes bounds the page's arguments as Go's wasm_exec.js lays them
+// out in the program's memory (ArgBytes): it refuses to start the program
+// past about 8 KiB (a blank page), so a longer link opens the defaults.
+// assets/index.html applies the same rule before starting the program and
+// passes only -query-length=N (the query's length) for a longer link.
+const MaxArgBytes = 7 << 10
+
+// ArgBytes returns the memory args take as wasm_exec.js lays them out:
+// each NUL-terminated and 8-byte aligned, then a pointer (8 bytes) to
+// each, and a null pointer after them and after the (empty) environment.
+func ArgBytes(args []string) int {
+	n := 16 + 8*len(args)
+	for _, a := range args {
+		n += (len(a) + 1 + 7) / 8 * 8
+	}
+	return n
+}
 
 // PageArgs sorts the page's arguments (its URL query, as index.html passes
 // it) into those to parse and those to ignore, so that no link can leave
@@ -25,15 +39,25 @@ const MaxQuery = 64 << 10
 // still ignored), and positional arguments (for the
 // parser to name); it ignores, with one line per reason in ignored: help
 // (?h, ?help; the line lists the keys), the desktop-only flags
-// (DesktopOnly) and unknown keys. A query longer than MaxQuery keeps
+// (DesktopOnly) and unknown keys. A query too long for the page
+// (ArgBytes past MaxArgBytes, or index.html's -query-length=N) keeps
 // nothing: the page opens the defaults and says the link is too long.
 func PageArgs(args []string, app ...string) (kept, ignored []string) {
-	n := 0
-	for _, a := range args {
-		n += len(a)
+	tooLong := func(n int) []string {
+		return []string{fmt.Sprintf("the link is too long (%d characters; the page reads about %d KB): opened the defaults", n, MaxArgBytes>>10)}
 	}
-	if n > MaxQuery {
-		return nil, []string{fmt.Sprintf("the link is too long (%d characters, at most %d): opened the defaults", n, MaxQuery)}
+	if ArgBytes(append([]string{"samlab"}, args...)) > MaxArgBytes {
+		n := 0
+		for _, a := range args {
+			n += len(a)
+		}
+		return nil, tooLong(n)
+	}
+	for _, a := range args {
+		if v, ok := strings.CutPrefix(a, "-query-length="); ok {
+			n, _ := strconv.Atoi(v)
+			return nil, tooLong(n)
+		}
 	}
 	var p Params
 	fs := p.FlagSet("page")

@@ -32,9 +32,11 @@ func TestPageArgsIgnores(t *testing.T) {
 		{"utm_source=x&noise=0.1", "methods=sgd,1sam&noise=0.1&seed=6", []string{"ignored unknown keys utm_source"}},
 		{"h&frames=1&bogus", def, []string{"ignored frames", "ignored unknown keys bogus", "help:"}},
 		{strings.Repeat("k=1&", 300), def, []string{"ignored unknown keys k"}},
-		{long, def, []string{"the link is too long (100009 characters, at most 65536): opened the defaults"}},
-		{"noise=0.1&x=" + strings.Repeat("a", MaxQuery), def, []string{"the link is too long"}},
-		{"x=" + strings.Repeat("a", MaxQuery-3), def, []string{"ignored unknown keys x"}},
+		{long, def, []string{"the link is too long (100009 characters; the page reads about 7 KB): opened the defaults"}},
+		{"query-length=100020", def, []string{"the link is too long (100020 characters;"}}, // index.html's marker
+		{"noise=0.1&x=" + strings.Repeat("a", MaxArgBytes), def, []string{"the link is too long"}},
+		{strings.Repeat("a&", 500), def, []string{"the link is too long (3500 characters;"}}, // short, but 500 arguments
+		{"x=" + strings.Repeat("a", 7000), def, []string{"ignored unknown keys x"}},
 	}
 	for _, c := range cases {
 		kept, ignored := PageArgs(pageArgs(c.query), "frames", "screenshot", "log-every")
@@ -68,5 +70,31 @@ func TestPageArgsIgnores(t *testing.T) {
 				t.Errorf("%.60q: ignored line of %d characters, want one short line: %.80q", c.query, len(ignored[i]), ignored[i])
 			}
 		}
+	}
+}
+
+// TestArgBytes: the memory the page's arguments take in the program, as Go's
+// wasm_exec.js lays them out, against a copy of its layout (offsets from
+// 4096: each string NUL-terminated and 8-byte aligned, then the pointers).
+func TestArgBytes(t *testing.T) {
+	layout := func(args []string) int {
+		offset := 4096
+		for _, a := range args {
+			offset += len(a) + 1
+			if offset%8 != 0 {
+				offset += 8 - offset%8
+			}
+		}
+		offset += 8 * (len(args) + 2) // argv pointers, a null, no env, a null
+		return offset - 4096
+	}
+	for _, args := range [][]string{nil, {"samlab"}, {"samlab", "-n=2000"}, {"samlab", "-methods=" + strings.Repeat("s", 7)}, pageArgs(strings.Repeat("k=1&", 40))} {
+		if got, want := ArgBytes(args), layout(args); got != want {
+			t.Errorf("ArgBytes(%d args) = %d, wasm_exec.js lays out %d", len(args), got, want)
+		}
+	}
+	// wasm_exec.js refuses past 8192 bytes: MaxArgBytes keeps below it.
+	if MaxArgBytes >= 8192 {
+		t.Errorf("MaxArgBytes %d: wasm_exec.js refuses past 8192", MaxArgBytes)
 	}
 }

@@ -76,8 +76,20 @@ func runSweep(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// One cell's data must be there before anything is written or launched.
+	// One cell's data must be there before anything is written or launched;
+	// a local sweep loads it as its cells will (an empty or mismatched set
+	// is refused once, not by every cell).
 	if err := dataset.Check(base.Dataset, base.DataDir); err != nil {
+		return err
+	}
+	if !*slurm {
+		if _, _, _, _, err := runner.LoadData(cells[0]); err != nil {
+			return err
+		}
+	}
+	// A cell that already holds a run must be resumable with its new
+	// config.yaml before any is rewritten.
+	if err := runner.CheckCells(cells); err != nil {
 		return err
 	}
 	exe, err := os.Executable()

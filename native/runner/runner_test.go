@@ -149,7 +149,7 @@ func TestMetricsAndCheckpointRoundTrip(t *testing.T) {
 	if err != nil || len(got) != 2 || got[1].Loss != 1.0/3 || got[0] != rows[0] {
 		t.Fatalf("metrics round trip: %v %+v", err, got)
 	}
-	st := State{Method: "sam", Model: "cnn", Epoch: 3, Step: 2, LossSum: math.Pi, LossCount: 2, BestTestAcc: 0.5, BestEpoch: 2}
+	st := State{Method: "sam", Model: "cnn", Epoch: 3, Step: 2, LossSum: math.Pi, LossCount: 2, BestTestAcc: 0.5, BestEpoch: 2, Run: &Identity{Data: "x"}}
 	ck := filepath.Join(dir, "x.ckpt")
 	if err := SaveCheckpoint(ck, st, []float32{1, -2, 3.5}, nil, []float32{0.25}); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -217,5 +218,32 @@ func copyFile(t *testing.T, src, dst string) {
 	}
 	if err := os.WriteFile(dst, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestTorchSweepSlurmHostileRoot: with a root a shell would expand, sweep
+// --slurm writes its script and prints a submit command that names the
+// script when a shell reads it; nothing from the root runs.
+func TestTorchSweepSlurmHostileRoot(t *testing.T) {
+	if os.Getenv("SAMLAB_DATA_ARGS") != "" {
+		t.Skip("in the child")
+	}
+	data := tinyMNIST(t, 20, 10)
+	dir := t.TempDir()
+	root := filepath.Join(dir, "d$(touch F)x `touch F` $HOME it's")
+	code, stdout, stderr := runMain(t, dir, "sweep", "--slurm", "--dataset", "mnist", "--data", data, "--methods", "sgd", "--root", root)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, word, ok := strings.Cut(stdout, "submit with: sbatch ")
+	if !ok {
+		t.Fatalf("stdout %q", stdout)
+	}
+	out, err := exec.Command("bash", "-c", "printf %s "+strings.TrimSpace(word)).Output()
+	if err != nil || string(out) != filepath.Join(root, "sweep.sbatch") {
+		t.Errorf("the printed command names %q (%v), want %q", out, err, filepath.Join(root, "sweep.sbatch"))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "F")); err == nil {
+		t.Error("a command from the root ran")
 	}
 }

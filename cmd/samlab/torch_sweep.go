@@ -101,7 +101,7 @@ func runSweep(ctx context.Context, args []string) error {
 		return err
 	}
 	if *slurm {
-		fmt.Printf("%d cells in %s; submit with: sbatch %s\n", len(cells), *root, script)
+		fmt.Printf("%d cells in %s; submit with: sbatch %s\n", len(cells), *root, runner.ShellQuote(script))
 		return nil
 	}
 	fmt.Printf("%d cells in %s, %d at a time (logs: <cell>/train.log)\n", len(cells), *root, *parallel)

@@ -140,13 +140,29 @@ func (g Grid) Cells(root string) ([]Config, error) {
 // cell folders (cells.txt, one per line) and a Slurm job-array script
 // (sweep.sbatch) that runs cell $SLURM_ARRAY_TASK_ID with exe. It returns
 // the script's path.
+//
+// Every path the script names is quoted for what reads it: bash (single
+// quotes, ShellQuote) on the command lines, sbatch on the #SBATCH line
+// (slurmQuote); a root or exe with a control character (a line break) is
+// refused before anything is written.
 func WriteSweep(root string, cells []Config, exe string, slurmArgs []string) (string, error) {
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return "", fmt.Errorf("sweep: %w", err)
-	}
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return "", err
+	}
+	if err := scriptSafe("--root", abs); err != nil {
+		return "", err
+	}
+	if err := scriptSafe("executable", exe); err != nil {
+		return "", err
+	}
+	for _, a := range slurmArgs {
+		if err := scriptSafe("--slurm-arg", a); err != nil {
+			return "", err
+		}
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", fmt.Errorf("sweep: %w", err)
 	}
 	var list strings.Builder
 	for _, c := range cells {
@@ -163,13 +179,13 @@ func WriteSweep(root string, cells []Config, exe string, slurmArgs []string) (st
 		return "", fmt.Errorf("sweep: %w", err)
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "#!/bin/bash\n# samlab sweep: %d cells, one per array task. Submit with: sbatch %s\n", len(cells), filepath.Join(abs, "sweep.sbatch"))
-	fmt.Fprintf(&sb, "#SBATCH --job-name=samlab-sweep\n#SBATCH --array=0-%d\n#SBATCH --output=%q\n", len(cells)-1, filepath.Join(abs, "slurm-%A_%a.out"))
+	fmt.Fprintf(&sb, "#!/bin/bash\n# samlab sweep: %d cells, one per array task. Submit with: sbatch %s\n", len(cells), ShellQuote(filepath.Join(abs, "sweep.sbatch")))
+	fmt.Fprintf(&sb, "#SBATCH --job-name=samlab-sweep\n#SBATCH --array=0-%d\n#SBATCH --output=%s\n", len(cells)-1, slurmQuote(slurmPattern(abs, "slurm-%A_%a.out")))
 	for _, a := range slurmArgs {
 		fmt.Fprintf(&sb, "#SBATCH %s\n", a)
 	}
-	fmt.Fprintf(&sb, "set -euo pipefail\ncell=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" %q)\n", filepath.Join(abs, "cells.txt"))
-	fmt.Fprintf(&sb, "exec %q train --config \"$cell/cell.yaml\" --out \"$cell\" --resume --quiet\n", exe)
+	fmt.Fprintf(&sb, "set -euo pipefail\ncell=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" %s)\n", ShellQuote(filepath.Join(abs, "cells.txt")))
+	fmt.Fprintf(&sb, "exec %s train --config \"$cell/cell.yaml\" --out \"$cell\" --resume --quiet\n", ShellQuote(exe))
 	script := filepath.Join(root, "sweep.sbatch")
 	if err := os.WriteFile(script, []byte(sb.String()), 0o755); err != nil {
 		return "", fmt.Errorf("sweep: %w", err)

@@ -190,3 +190,44 @@ func TestCellsRefuseRepeats(t *testing.T) {
 		t.Fatalf("%d cells, %v; want 6", len(cells), err)
 	}
 }
+
+// TestCellsCap: the 1,000-cell cap counts the cells the sweep writes (one
+// rho for SGD and Reg-SGD), not methods x noises x rhos x seeds.
+func TestCellsCap(t *testing.T) {
+	base := Default()
+	base.Dataset = "fashion-mnist"
+	axis := func(n int, step float64) []float64 {
+		var v []float64
+		for i := range n {
+			v = append(v, float64(i+1)*step)
+		}
+		return v
+	}
+	seeds := func(n int) []uint64 {
+		var v []uint64
+		for i := range n {
+			v = append(v, uint64(i))
+		}
+		return v
+	}
+	cases := []struct {
+		g     Grid
+		cells int
+		want  string
+	}{
+		// 3 x 2 x 20 x 10 = 1,200, but sgd and regsgd take one rho: 440.
+		{Grid{Base: base, Methods: []string{"sgd", "regsgd", "sam"}, Noises: []float64{0.2, 0.4}, Rhos: axis(20, 0.01), Seeds: seeds(10)}, 440, ""},
+		{Grid{Base: base, Methods: []string{"sgd"}, Noises: []float64{0.2}, Rhos: axis(1000, 0.001), Seeds: seeds(1000)}, 1000, ""},
+		{Grid{Base: base, Methods: []string{"sgd", "sam"}, Noises: []float64{0.2}, Rhos: axis(1000, 0.001), Seeds: seeds(1)}, 0,
+			"sweep: the grid has 1001 cells (2 methods, 1 noises, 1000 rhos, 1 seeds; one rho for sgd and regsgd), more than 1000: split the sweep"},
+	}
+	for _, tc := range cases {
+		cells, err := tc.g.Cells(t.TempDir())
+		switch {
+		case tc.want == "" && (err != nil || len(cells) != tc.cells):
+			t.Errorf("%v: %d cells, %v; want %d", tc.g.Methods, len(cells), err, tc.cells)
+		case tc.want != "" && (err == nil || err.Error() != tc.want):
+			t.Errorf("%v: error %v, want %q", tc.g.Methods, err, tc.want)
+		}
+	}
+}

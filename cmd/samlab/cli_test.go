@@ -76,6 +76,10 @@ func TestBadInputToy(t *testing.T) {
 	os.WriteFile(frac, []byte("preset: demo\ntrain:\n  steps: 20.5\n"), 0o644)
 	os.WriteFile(nan, []byte("preset: demo\ntrain:\n  lr: .nan\n"), 0o644)
 	os.WriteFile(huge, []byte("preset: highdim\ndata:\n  d: 1000000000\n"), 0o644)
+	typo := filepath.Join(t.TempDir(), "typo.yaml")
+	os.WriteFile(typo, []byte("preset: demo\nseed: 3\n"), 0o644)
+	kind := filepath.Join(t.TempDir(), "kind.yaml")
+	os.WriteFile(kind, []byte("preset: demo\ndata:\n  noise: lots\n"), 0o644)
 	// Within every documented bound, far beyond any machine's memory.
 	big := filepath.Join(t.TempDir(), "big.yaml")
 	os.WriteFile(big, []byte("preset: demo\nseeds: 16\ndata:\n  n_train: 100000\n  n_test: 100000\nmodel:\n  kind: mlp\n  hidden: [4096, 4096, 4096]\n"), 0o644)
@@ -95,6 +99,8 @@ func TestBadInputToy(t *testing.T) {
 		{[]string{"toy", "--trace", "t.json", "--trace-method", "adam", "--out", "o"}, 1, `-trace-method: unknown method "adam"`},
 		{[]string{"toy", "--trace", "/nonexistent/dir/t.json", "--out", "o"}, 1, "-trace /nonexistent/dir/t.json"},
 		{[]string{"toy", "--config", big, "--workers", "16", "--out", "o"}, 1, "this experiment needs about "},
+		{[]string{"toy", "--config", typo, "--out", "o"}, 1, `line 2: unknown key "seed" (did you mean "seeds"?)`},
+		{[]string{"toy", "--config", kind, "--out", "o"}, 1, `line 3: data.noise: "lots" is not a number`},
 		{[]string{"toy", "extra", "--out", "o"}, 2, `unexpected argument "extra"`},
 		{[]string{"toy", "--bogus"}, 2, "flag provided but not defined: -bogus (samlab toy -h lists the flags)"},
 		{[]string{"toy", "--steps", "x"}, 2, `invalid value "x" for flag -steps`},

@@ -66,6 +66,9 @@ func runSweep(ctx context.Context, args []string) error {
 	if g.Rhos, err = parseFloats("rhos", *rhos); err != nil {
 		return err
 	}
+	if *parallel < 1 || *parallel > runner.MaxCells {
+		return fmt.Errorf("-parallel must be in [1, %d], the cells run at once (got %d)", runner.MaxCells, *parallel)
+	}
 	if *seeds < 1 || *seeds > runner.MaxCells {
 		return fmt.Errorf("-seeds must be in [1, %d] (got %d)", runner.MaxCells, *seeds)
 	}
@@ -81,6 +84,9 @@ func runSweep(ctx context.Context, args []string) error {
 	// is refused once, not by every cell).
 	if err := dataset.Check(base.Dataset, base.DataDir); err != nil {
 		return err
+	}
+	if err := checkWritable(*root); err != nil {
+		return fmt.Errorf("cannot create sweep folder %s: %w", *root, err)
 	}
 	if !*slurm {
 		if _, _, _, _, err := runner.LoadData(cells[0]); err != nil {
@@ -104,7 +110,7 @@ func runSweep(ctx context.Context, args []string) error {
 		fmt.Printf("%d cells in %s; submit with: sbatch %s\n", len(cells), *root, runner.ShellQuote(script))
 		return nil
 	}
-	fmt.Printf("%d cells in %s, %d at a time (logs: <cell>/train.log)\n", len(cells), *root, *parallel)
+	fmt.Printf("%d cells in %s, %d at a time (logs: <cell>/train.log)\n", len(cells), *root, min(*parallel, len(cells)))
 	err = runner.RunLocal(ctx, cells, exe, *parallel, func(s string) { fmt.Println(s) })
 	if errors.Is(err, context.Canceled) {
 		return interrupted{errors.New("interrupted: cells saved their state; run the same command again to continue")}
@@ -116,7 +122,7 @@ func runSweep(ctx context.Context, args []string) error {
 }
 
 func collectTo(root, csvPath, mdPath string) error {
-	rs, err := runner.Collect(root)
+	rs, err := runner.Collect(root, os.Stderr)
 	if err != nil {
 		return err
 	}

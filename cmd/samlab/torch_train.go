@@ -119,6 +119,9 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := dataset.Check(c.Dataset, c.DataDir); err != nil {
 		return err
 	}
+	if err := checkWritable(c.Out); err != nil {
+		return fmt.Errorf("cannot create output folder %s: %w", c.Out, err)
+	}
 	o := runner.Options{Resume: *resume, Log: os.Stdout}
 	if !*quiet && term.IsTerminal(int(os.Stderr.Fd())) {
 		o.Progress = os.Stderr // a bar only on a terminal: no carriage returns in log files

@@ -181,7 +181,7 @@ func (r *run) finished() bool {
 func (r *run) start() error {
 	c := r.c
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
-		return err
+		return fmt.Errorf("cannot create output folder %s: %w", c.Out, err)
 	}
 	if err := WriteConfig(filepath.Join(c.Out, ConfigFile), c); err != nil {
 		return err

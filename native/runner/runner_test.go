@@ -231,3 +231,28 @@ func TestCellsCap(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectSkipsUnfinished: a run with no finished epoch is skipped with
+// a line saying so; a root that is a file is named as not a directory.
+func TestCollectSkipsUnfinished(t *testing.T) {
+	root := t.TempDir()
+	for name, rows := range map[string][]Row{"done": {{Epoch: 1, TestAcc: 0.5, BestTestAcc: 0.5, BestEpoch: 1}}, "fresh": nil} {
+		os.Mkdir(filepath.Join(root, name), 0o755)
+		c := Default()
+		c.Out = filepath.Join(root, name)
+		WriteConfig(filepath.Join(root, name, ConfigFile), c)
+		WriteMetrics(filepath.Join(root, name, MetricsFile), rows)
+	}
+	var warn strings.Builder
+	rs, err := Collect(root, &warn)
+	if err != nil || len(rs) != 1 || filepath.Base(rs[0].Dir) != "done" {
+		t.Fatalf("collect: %v, %+v", err, rs)
+	}
+	if want := "run " + filepath.Join(root, "fresh") + " has no finished epoch (skipped)\n"; warn.String() != want {
+		t.Errorf("warning %q, want %q", warn.String(), want)
+	}
+	file := filepath.Join(root, "done", MetricsFile)
+	if _, err := Collect(file, nil); err == nil || err.Error() != "collect: "+file+" is not a directory (--root names the folder holding the run folders)" {
+		t.Errorf("collect on a file: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -128,6 +129,7 @@ func (c dataCmd) fetch(ctx context.Context, args []string) error {
 	if *dir == "" {
 		*dir = dataset.DefaultDir("cifar10")
 	}
+	*dir = filepath.Clean(*dir) // data/cifar10/ is data/cifar10
 	if !*force && src.Check(*dir) == nil {
 		fmt.Fprintf(c.stdout, "cifar10: valid copy in %s, nothing to download\n", *dir)
 		return nil

@@ -176,6 +176,7 @@ func TestDataFetchCIFAR10(t *testing.T) {
 		{"first fetch", src, []string{"fetch", "cifar10"}, "cifar10: md5 " + sum + " ok", 1},
 		{"valid copy", src, []string{"fetch", "cifar10"}, "cifar10: valid copy in data/cifar10, nothing to download\n", 1},
 		{"force", src, []string{"fetch", "--force", "cifar10"}, "cifar10: md5 " + sum + " ok", 2},
+		{"trailing slash", src, []string{"fetch", "cifar10", "--dir", "data/cifar10/"}, "cifar10: valid copy in data/cifar10, nothing to download\n", 2},
 		// members the source does not know are not installed, so --force
 		// can replace the folder afterwards
 		{"unknown members skipped", src, []string{"fetch", "--force", "cifar10", "--url", srv.URL + "/more/foreign.tar.gz", "--md5", foreignSum}, "cifar10: md5 " + foreignSum + " ok", 3},
@@ -209,7 +210,7 @@ func TestDataFetchCIFAR10(t *testing.T) {
 		if got, want := listDir(t, "data/cifar10"), "batches.meta.txt data_batch_1.bin data_batch_2.bin data_batch_3.bin data_batch_4.bin data_batch_5.bin readme.html samlab-fetch.txt test_batch.bin"; got != want {
 			t.Fatalf("%s: data/cifar10 holds %q, want %q", s.name, got, want)
 		}
-		if s.wantHits > 1 && s.name != "valid copy" && !strings.Contains(errb.String(), "cifar10: 100% (") {
+		if s.wantHits > 1 && !strings.Contains(s.wantOut, "valid copy") && !strings.Contains(errb.String(), "cifar10: 100% (") {
 			t.Errorf("%s: stderr %q lacks the 100%% line", s.name, errb.String())
 		}
 	}
@@ -260,6 +261,8 @@ func TestDataFetchFailuresLeaveNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, []string{"cifar10: data/cifar10 exists and is not a folder"}},
+		{"dot", []string{"--dir", "."}, nil, nil,
+			[]string{`cifar10: folder "." has no name of its own to replace; name it from outside (e.g. ../cifar10)`}},
 		{"mount point", nil, nil, mountedTarget,
 			[]string{"cifar10: data/cifar10 is a mount point, which cannot be replaced by a rename; pass a folder inside it (e.g. data/cifar10/cifar10)"}},
 		{"10^15 bytes announced", []string{"--url", srv.URL + "/huge.tar.gz"}, nil, nil,

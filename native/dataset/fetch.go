@@ -87,6 +87,15 @@ func Fetch(ctx context.Context, src Source, dir string, opt FetchOptions) (res F
 		return res, err
 	}
 	name := src.Name
+	// "data/cifar10/" is data/cifar10; ".", ".." and "/" name no folder
+	// that a rename in its parent can replace.
+	asked := dir
+	if dir != "" {
+		dir = filepath.Clean(dir)
+	}
+	if b := filepath.Base(dir); dir == "" || b == "." || b == ".." || dir == filepath.Dir(dir) {
+		return res, fmt.Errorf("%s: folder %q has no name of its own to replace; name it from outside (e.g. ../cifar10)", name, asked)
+	}
 	res.Dir = dir
 	exists := false
 	switch fi, err := os.Lstat(dir); {

@@ -802,3 +802,54 @@ func TestRedactAndCheckURL(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchTargetSpellings: a target spelled with a trailing slash or dots
+// is the folder it names; ".", ".." and "/" name no folder to replace and
+// are refused before any request.
+func TestFetchTargetSpellings(t *testing.T) {
+	es, src := tinyCIFAR(t)
+	tgz := tarball(t, es)
+	srv, hits := serve(t, serveBytes(tgz))
+	src.URL, src.MD5 = srv.URL+"/c.tar.gz", md5hex(tgz)
+	cases := []struct {
+		dir  string // relative to a fresh working folder holding only sub/
+		want string // error substring; "" for success into sub/cifar10
+	}{
+		{"sub/cifar10/", ""},
+		{"sub/./x/../cifar10", ""},
+		{"sub/cifar10//", ""},
+		{".", `cifar10: folder "." has no name of its own to replace; name it from outside (e.g. ../cifar10)`},
+		{"sub/..", `folder "sub/.." has no name of its own`},
+		{"..", `folder ".." has no name of its own`},
+		{"/", `folder "/" has no name of its own`},
+		{"", `folder "" has no name of its own`},
+	}
+	for _, c := range cases {
+		t.Run(c.dir, func(t *testing.T) {
+			wd := t.TempDir()
+			t.Chdir(wd)
+			if err := os.Mkdir("sub", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			before := hits.Load()
+			for _, force := range []bool{false, true} {
+				_, err := Fetch(context.Background(), src, c.dir, FetchOptions{Client: srv.Client(), Force: force})
+				if c.want == "" {
+					if err != nil {
+						t.Fatalf("force %v: %v", force, err)
+					}
+					if err := src.Check("sub/cifar10"); err != nil || entries(t, "sub") != "cifar10" || entries(t, wd) != "sub" {
+						t.Fatalf("force %v: %v; sub holds %q", force, err, entries(t, "sub"))
+					}
+					continue
+				}
+				if err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("error %v, want %q", err, c.want)
+				}
+				if hits.Load() != before || entries(t, wd) != "sub" || entries(t, "sub") != "" {
+					t.Fatalf("%d requests; the working folder holds %q", hits.Load()-before, entries(t, wd))
+				}
+			}
+		})
+	}
+}

@@ -446,7 +446,14 @@ func TestDataExitCodes(t *testing.T) {
 	// then nothing, so that the child is mid-download when interrupted.
 	asked := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/slow.tar.gz" {
+		switch r.URL.Path {
+		case "/slow.tar.gz":
+		case "/close.tar.gz": // as a TLS-only server may answer plain HTTP
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+			return
+		default:
 			http.NotFound(w, r)
 			return
 		}
@@ -490,6 +497,8 @@ func TestDataExitCodes(t *testing.T) {
 			"samlab data: cifar10: download " + upper + "/c.tar.gz: server answered 404 Not Found\n"},
 		{"interrupted", []string{"data", "fetch", "cifar10", "--dir", missing, "--url", srv.URL + "/slow.tar.gz"}, true, 130, "",
 			"samlab data: cifar10: interrupted after 0 bytes; removed the partial download: context canceled\n"},
+		{"closed without an answer", []string{"data", "fetch", "cifar10", "--dir", missing, "--url", srv.URL + "/close.tar.gz"}, false, 1, "",
+			"samlab data: cifar10: download " + srv.URL + "/close.tar.gz: the server closed the connection without answering (EOF); if the server speaks HTTPS, use https://\n"},
 		{"url with a space", []string{"data", "fetch", "cifar10", "--dir", missing, "--url", srv.URL + "/c 1.tar.gz"}, false, 2, "",
 			"samlab data: --url: URL \"" + srv.URL + "/c 1.tar.gz\" has a space at byte "},
 		{"stray argument", []string{"data", "fetch", "cifar10", "now"}, false, 2, "", "samlab data: unexpected argument \"now\": samlab data fetch takes one dataset (samlab data fetch -h lists the flags)\n"},

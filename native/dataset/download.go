@@ -99,6 +99,13 @@ func download(ctx context.Context, src Source, f *os.File, opt FetchOptions, lim
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			hint := ""
+			if strings.HasPrefix(strings.ToLower(src.URL), "http:") {
+				hint = "; if the server speaks HTTPS, use https://"
+			}
+			return "", 0, "", fail(fmt.Errorf("%s: download %s: the server closed the connection without answering (%w)%s", name, shown, err, hint))
+		}
 		return "", 0, "", fail(fmt.Errorf("%s: download %s: %w", name, shown, err))
 	}
 	defer resp.Body.Close()

@@ -329,6 +329,14 @@ func TestFetchFailures(t *testing.T) {
 			}
 			_ = conn.Close()
 		}, want: []string{"cifar10: ", "https://127.0.0.1:", fmt.Sprintf(" of %d bytes", len(good))}},
+		{name: "closed without an answer", nested: true, handler: func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = conn.Close()
+		}, want: []string{"cifar10: download https://127.0.0.1:", "/cifar-10-binary.tar.gz: the server closed the connection without answering (EOF)"}},
 		{name: "not gzip", handler: serveBytes(garbage), body: garbage, want: []string{"corrupt archive from https://", "gzip: invalid header"}},
 		{name: "cut tar", handler: serveBytes(cutTar), body: cutTar, want: []string{"corrupt archive from https://", "unexpected EOF"}},
 		{name: "missing batch", handler: serveBytes(tarball(t, without)), body: tarball(t, without),

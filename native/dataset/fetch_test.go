@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -859,5 +860,46 @@ func TestFetchTargetSpellings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFetchIDXArchive: Fetch is not CIFAR-specific: a Source for a tar.gz of
+// real IDX files (an MNIST-layout folder) installs exactly its four files,
+// which LoadMNISTDir then reads; a stray member is not installed.
+func TestFetchIDXArchive(t *testing.T) {
+	raw := t.TempDir()
+	train, test := synth(5, 1, 28, 28), synth(3, 1, 28, 28)
+	for _, s := range []struct {
+		prefix string
+		set    *Set
+	}{{"train", train}, {"t10k", test}} {
+		if err := WriteIDX(filepath.Join(raw, s.prefix+"-images-idx3-ubyte"), filepath.Join(raw, s.prefix+"-labels-idx1-ubyte"), s.set, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := Source{Name: "mnist", Folder: "mnist"}
+	var es []tarEntry
+	for _, f := range idxFiles {
+		b, err := os.ReadFile(filepath.Join(raw, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, tarEntry{"mnist/" + f, b})
+		src.Files = append(src.Files, SourceFile{f, int64(len(b))})
+	}
+	es = append(es, tarEntry{"mnist/run-me.sh", []byte("#!/bin/sh\n")})
+	tgz := tarball(t, es)
+	srv, _ := serve(t, serveBytes(tgz))
+	src.URL, src.MD5, src.Size = srv.URL+"/mnist.tar.gz", md5hex(tgz), int64(len(tgz))
+	target := filepath.Join(t.TempDir(), "mnist")
+	if _, err := Fetch(context.Background(), src, target, FetchOptions{Client: srv.Client()}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := entries(t, target), FetchMarker+" t10k-images-idx3-ubyte t10k-labels-idx1-ubyte train-images-idx3-ubyte train-labels-idx1-ubyte"; got != want {
+		t.Fatalf("installed %q, want %q", got, want)
+	}
+	tr, te, err := LoadMNISTDir(target, "mnist")
+	if err != nil || tr.N != 5 || te.N != 3 || !bytes.Equal(tr.Pixels, train.Pixels) || !slices.Equal(te.Labels, test.Labels) {
+		t.Fatalf("LoadMNISTDir: %v", err)
 	}
 }

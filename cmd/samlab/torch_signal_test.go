@@ -216,7 +216,7 @@ func TestTorchBadInput(t *testing.T) {
 		{append([]string{"train", "--out", "/proc/foo"}, d...), 1, "cannot create output folder /proc/foo: cannot write in /proc"},
 		{append([]string{"sweep", "--slurm", "--root", "/proc/foo"}, d...), 1, "cannot create sweep folder /proc/foo: cannot write in /proc"},
 		{[]string{"train", "--dataset", "mnist", "--data", dirData, "--out", "r"}, 1, "train-labels-idx1-ubyte.gz is a directory, not the dataset file"},
-		{[]string{"train", "--dataset", "mnist", "--data", "nowhere", "--out", "r"}, 1, "samlab has no download for MNIST: put MNIST's train-images-idx3-ubyte"},
+		{[]string{"train", "--dataset", "mnist", "--data", "nowhere", "--out", "r"}, 1, "put the MNIST files train-images-idx3-ubyte"},
 		{append([]string{"train", "--lr", "inf", "--out", "r"}, d...), 1, "lr must be > 0 and finite (got +Inf)"},
 		{append([]string{"train", "--momentum", "NaN", "--out", "r"}, d...), 1, "momentum must be in [0, 1) (got NaN)"},
 		{append([]string{"train", "--rho", "NaN", "--out", "r"}, d...), 1, "rho must be >= 0 and finite (got NaN)"},

@@ -48,6 +48,7 @@ type controls struct {
 	labels  []label
 	rules   []float64 // y of section separators
 	x, y    float64   // the pointer, in logical pixels
+	hidden  bool      // the embedded page: no sidebar, no widgets (keys only)
 }
 
 // fixed returns a text function of constant s.
@@ -55,7 +56,11 @@ func fixed(s string) func(*session) string { return func(*session) string { retu
 
 // layout lays the sidebar out for n panels, unless it already is.
 func (c *controls) layout(n int) {
-	if c.widgets != nil && c.panels == n {
+	if (c.widgets != nil || c.hidden) && c.panels == n {
+		return
+	}
+	if c.hidden {
+		c.panels, c.widgets, c.labels, c.rules = n, nil, nil, nil
 		return
 	}
 	c.panels, c.widgets, c.labels, c.rules = n, nil, nil, nil

@@ -81,6 +81,8 @@ func New(o Options) (*Game, error) {
 	if err := g.heat.sync(s); err != nil {
 		return nil, err
 	}
+	g.controls.hidden = o.Params.Embed
+	setEmbed(o.Params.Embed)
 	g.controls.layout(len(s.lab.Panels))
 	if o.ArgErr != nil {
 		log.logf("warning %v", o.ArgErr)

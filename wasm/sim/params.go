@@ -89,6 +89,12 @@ type Params struct {
 	// share of its panel's last update (ShareRadius) instead of at one
 	// size: the gradient-share view.
 	Shares bool
+	// Embed shows the canvas without the sidebar, for a course page's
+	// iframe: the panels and curves take the full width, the keys still
+	// work and the share line stays. It is a property of the page, not of
+	// the experiment: Query leaves it out, so a shared link opens the full
+	// page.
+	Embed bool
 }
 
 // Default returns the parameters of the page without a query: SGD beside
@@ -119,7 +125,7 @@ const DefaultSpeed = 1
 
 // FlagSet returns a flag set whose flags set p's fields; the names are the
 // URL query keys (methods, noise, rho, lr, model, width, n, seed, speed,
-// steps, test, paused, shares, preset).
+// steps, test, paused, shares, preset, embed).
 func (p *Params) FlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -144,6 +150,7 @@ func (p *Params) FlagSet(name string) *flag.FlagSet {
 	fs.BoolVar(&p.Test, "test", p.Test, "show the test points")
 	fs.BoolVar(&p.Paused, "paused", p.Paused, "start paused")
 	fs.BoolVar(&p.Shares, "shares", p.Shares, "draw each training point with an area proportional to its share of the update")
+	fs.BoolVar(&p.Embed, "embed", p.Embed, "no sidebar: the panels and curves only, for a course page's iframe")
 	return fs
 }
 

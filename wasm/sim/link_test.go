@@ -220,4 +220,3 @@ func TestShareQueryLimit(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-

@@ -87,6 +87,12 @@ func toColorful(c color.RGBA) colorful.Color {
 	return colorful.Color{R: float64(c.R) / 255, G: float64(c.G) / 255, B: float64(c.B) / 255}
 }
 
+// MinDeltaE is the least CIEDE2000 difference samlab asks of two colours
+// that must be told apart, in normal vision and under both simulated
+// deficiencies: several times a just-noticeable difference (the old
+// palette's green 1-SAM and pink L-SAM were 2.2 apart under deuteranopia).
+const MinDeltaE = 10
+
 // Pair is two colours that must look different, named for messages.
 type Pair struct {
 	A, B         color.RGBA

@@ -61,14 +61,7 @@ func TestClassColours(t *testing.T) {
 	}
 }
 
-// MinDeltaE is the least CIEDE2000 difference two colours that must be
-// told apart keep, in normal vision and under simulated protanopia and
-// deuteranopia (core/cvd: Machado et al. 2009, severity 1). 10 is several
-// times a just-noticeable difference; the old palette's green 1-SAM and
-// pink L-SAM were 2.2 apart under deuteranopia.
-const MinDeltaE = 10
-
-// Pairs returns the pairs of colours that must be told apart: every two
+// pairs returns the pairs of colours that must be told apart: every two
 // classes, each class and the flipped mark drawn on it, and every two
 // methods (any two can share the page).
 func pairs() []cvd.Pair {
@@ -87,7 +80,7 @@ func pairs() []cvd.Pair {
 	return ps
 }
 
-// Every pair that must be told apart stays MinDeltaE apart in normal
+// Every pair that must be told apart stays cvd.MinDeltaE apart in normal
 // vision and under both simulated deficiencies; the classes, the flipped
 // mark and the methods take Okabe-Ito's colours (regsgd its black lifted
 // off the zero value, which core/optim reserves for "no colour").
@@ -95,8 +88,8 @@ func TestColourVision(t *testing.T) {
 	ps := pairs()
 	for _, k := range cvd.Kinds {
 		for _, p := range ps {
-			if d := cvd.DeltaE00(cvd.Simulate(p.A, k), cvd.Simulate(p.B, k)); d < MinDeltaE {
-				t.Errorf("%s: %s %v and %s %v are %.1f apart (CIEDE2000), want >= %d", k, p.NameA, p.A, p.NameB, p.B, d, MinDeltaE)
+			if d := cvd.DeltaE00(cvd.Simulate(p.A, k), cvd.Simulate(p.B, k)); d < cvd.MinDeltaE {
+				t.Errorf("%s: %s %v and %s %v are %.1f apart (CIEDE2000), want >= %d", k, p.NameA, p.A, p.NameB, p.B, d, cvd.MinDeltaE)
 			}
 		}
 		p, d := cvd.Closest(ps, k)
@@ -119,7 +112,7 @@ func TestColourVision(t *testing.T) {
 	}
 	// The check can fail: the old palette's 1-SAM green and L-SAM pink.
 	old := cvd.Pair{A: color.RGBA{0x05, 0x96, 0x69, 0xff}, B: color.RGBA{0xdb, 0x27, 0x77, 0xff}}
-	if d := cvd.DeltaE00(cvd.Simulate(old.A, cvd.Deuteranopia), cvd.Simulate(old.B, cvd.Deuteranopia)); d >= MinDeltaE {
+	if d := cvd.DeltaE00(cvd.Simulate(old.A, cvd.Deuteranopia), cvd.Simulate(old.B, cvd.Deuteranopia)); d >= cvd.MinDeltaE {
 		t.Errorf("the old green and pink are %.1f apart under deuteranopia: the check cannot fail", d)
 	}
 }

@@ -60,9 +60,11 @@ func TestBrowserTeachers(t *testing.T) {
 		if after := near(p.screenshot(), ring, orange); after < 100 || before > 10 {
 			t.Errorf("focus ring around Play: %d orange pixels before Tab, %d after (want <= 10, >= 100)", before, after)
 		}
-		// Enter presses the focused control.
+		// Enter presses the focused control: Play, then Pause (the walk
+		// below runs paused, in quicker frames).
 		press("Enter", "Enter", 13, `^samlab: event key id=play$`)
 		p.wait(`^samlab: event play `, 10*time.Second)
+		press("Enter", "Enter", 13, `^samlab: event pause `)
 		// Tab on to the noise stepper's -, in the sidebar's order.
 		seen := []string{"play"}
 		for range 40 {

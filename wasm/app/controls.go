@@ -248,8 +248,8 @@ var (
 		"Click a plane: add a blue point; Shift+click: orange.",
 		"Alt+click a point: inspect it (Esc closes).",
 		"Drop a CSV of x,y,label[,flipped] to train on it.",
-		"Keys: Space play, S step, R reset, N new data, T test,",
-		"G shares, I inspect, +/- speed; Tab, Enter, arrows.",
+		"Keys: Space play, S step, R reset, N new data,",
+		"T test, G shares, I inspect, +/- speed, Tab/Enter.",
 	}
 	helpSpace = []string{
 		"Panels train in turn, one a frame (1000-D steps).",

@@ -5,9 +5,11 @@ package report
 type claimEntry struct {
 	// ID names the claim ("3", "D1"); Deep marks a deep-network claim,
 	// built only when the report has deep run folders.
-	ID    string
-	Deep  bool
-	build func(ev *evidence) (*Claim, error)
+	ID   string
+	Deep bool
+	// build makes the claim from the evidence at seeds seeds (the deep
+	// claims use the seeds their run folders have).
+	build func(ev *evidence, seeds int) (*Claim, error)
 }
 
 // deepSectionID is the claim that carries the deep section's tables and
@@ -19,8 +21,8 @@ const deepSectionID = "D1"
 var claimList = []claimEntry{
 	{ID: "1", build: fromMain(claim1)},
 	{ID: "2", build: fromMain(claim2)},
-	{ID: "3", build: func(ev *evidence) (*Claim, error) { return claim3(ev.ctx, ev.pool, ev.plan, ev.out) }},
-	{ID: "4", build: func(ev *evidence) (*Claim, error) { return claim4(ev.ctx, ev.pool, ev.plan, ev.out) }},
+	{ID: "3", build: func(ev *evidence, n int) (*Claim, error) { return claim3(ev.ctx, ev.pool, ev.plan, n, ev.out) }},
+	{ID: "4", build: func(ev *evidence, n int) (*Claim, error) { return claim4(ev.ctx, ev.pool, ev.plan, n, ev.out) }},
 	{ID: "5", build: fromMain(claim5)},
 	{ID: "6", build: fromMain(claim6)},
 	{ID: "7", build: fromMain(claim7)},
@@ -32,10 +34,10 @@ var claimList = []claimEntry{
 	{ID: "D5", Deep: true, build: fromDeep(deepMem)},
 }
 
-// fromMain builds a claim from the shared toy runs.
-func fromMain(f func(*mainRuns, string) (*Claim, error)) func(*evidence) (*Claim, error) {
-	return func(ev *evidence) (*Claim, error) {
-		mr, err := ev.main()
+// fromMain builds a claim from the shared toy runs at n seeds.
+func fromMain(f func(*mainRuns, string) (*Claim, error)) func(*evidence, int) (*Claim, error) {
+	return func(ev *evidence, n int) (*Claim, error) {
+		mr, err := ev.main(n)
 		if err != nil {
 			return nil, err
 		}
@@ -44,8 +46,8 @@ func fromMain(f func(*mainRuns, string) (*Claim, error)) func(*evidence) (*Claim
 }
 
 // fromDeep builds a claim from the deep run folders.
-func fromDeep(f func(*deepRuns, string) (*Claim, error)) func(*evidence) (*Claim, error) {
-	return func(ev *evidence) (*Claim, error) {
+func fromDeep(f func(*deepRuns, string) (*Claim, error)) func(*evidence, int) (*Claim, error) {
+	return func(ev *evidence, _ int) (*Claim, error) {
 		d, err := ev.deep()
 		if err != nil {
 			return nil, err
@@ -55,20 +57,34 @@ func fromDeep(f func(*deepRuns, string) (*Claim, error)) func(*evidence) (*Claim
 }
 
 // buildClaims builds, in order, the claims of claimList that want accepts,
-// each with its ID and its verdict (Combine of its tests: the one place a
-// verdict is computed).
+// each with its ID, its verdict (Combine of its tests: the one place a
+// verdict is computed) and its seeds: a toy claim is built at the plan's
+// seeds, then with more (adaptSeeds) while an interval of its tests is
+// open; a deep claim once, on the seeds of its runs.
 func buildClaims(ev *evidence, want func(claimEntry) bool) ([]*Claim, error) {
 	var cs []*Claim
 	for _, e := range claimList {
 		if !want(e) {
 			continue
 		}
-		c, err := e.build(ev)
+		var c *Claim
+		n, err := adaptSeeds(ev.plan.Seeds, ev.plan.SeedBatch, ev.plan.MaxSeeds, func(n int) (bool, error) {
+			var err error
+			c, err = e.build(ev, n)
+			return err == nil && (e.Deep || Decided(c.Tests)), err
+		})
 		if err != nil {
 			return nil, err
 		}
 		c.ID = e.ID
 		c.Verdict = Combine(c.Tests)
+		c.Seeds, c.Capped = n, !Decided(c.Tests)
+		if e.Deep {
+			c.Seeds, c.Capped = 0, false
+			for _, t := range c.Tests {
+				c.Seeds = max(c.Seeds, t.N)
+			}
+		}
 		cs = append(cs, c)
 	}
 	return cs, nil

@@ -13,20 +13,32 @@ type evidence struct {
 	out       string
 	deepPaths []string
 
-	mainSets *mainRuns
-	deepSets *deepRuns
+	// mainSets holds the shared toy runs made so far, for seeds 0 to
+	// mainSeeds-1.
+	mainSets  *mainRuns
+	mainSeeds int
+	deepSets  *deepRuns
 }
 
-// main returns the shared toy runs of claims 1, 2 and 5-8 (runMain).
-func (ev *evidence) main() (*mainRuns, error) {
-	if ev.mainSets == nil {
-		mr, err := runMain(ev.ctx, ev.pool, ev.plan)
+// main returns the shared toy runs of claims 1, 2 and 5-8 for seeds 0 to
+// n-1, running only the seeds not run yet (newMain, extend).
+func (ev *evidence) main(n int) (*mainRuns, error) {
+	if ev.mainSeeds < n {
+		more, err := newMain(ev.plan, ev.mainSeeds, n-ev.mainSeeds)
 		if err != nil {
 			return nil, err
 		}
-		ev.mainSets = mr
+		if err := more.run(ev.ctx, ev.pool); err != nil {
+			return nil, err
+		}
+		if ev.mainSets == nil {
+			ev.mainSets = more
+		} else {
+			ev.mainSets.extend(more)
+		}
+		ev.mainSeeds = n
 	}
-	return ev.mainSets, nil
+	return ev.mainSets.first(n), nil
 }
 
 // deep returns the deep run folders, read and grouped (readDeep).

@@ -42,9 +42,10 @@ func (mr *mainRuns) sets() []*runSet {
 	return s
 }
 
-// runMain makes the configs of claims 1, 2 and 5-8 and runs them together.
-func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
-	base, err := plan.preset(mainPreset, plan.Seeds)
+// newMain makes the configs of claims 1, 2 and 5-8 for seeds first to
+// first+seeds-1, without results.
+func newMain(plan Plan, first, seeds int) (*mainRuns, error) {
+	base, err := plan.preset(mainPreset, seeds)
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +54,10 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		noise = 0.3
 	}
 	mr := &mainRuns{}
-	if mr.noisy.cfg, err = plan.mainConfig("main-noisy", noise, plan.Seeds, optim.Names...); err != nil {
+	if mr.noisy.cfg, err = plan.mainConfig("main-noisy", noise, seeds, optim.Names...); err != nil {
 		return nil, err
 	}
-	if mr.clean.cfg, err = plan.mainConfig("main-clean", 0, plan.Seeds, "sgd", "sam", "1sam"); err != nil {
+	if mr.clean.cfg, err = plan.mainConfig("main-clean", 0, seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
 	for _, ga := range plan.Gammas {
@@ -64,7 +65,7 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 			if ga == 0 && gl == 0 {
 				continue
 			}
-			c, err := plan.mainConfig(fmt.Sprintf("reg-ga%g-gl%g", ga, gl), noise, plan.Seeds, "regsgd")
+			c, err := plan.mainConfig(fmt.Sprintf("reg-ga%g-gl%g", ga, gl), noise, seeds, "regsgd")
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +74,7 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		}
 	}
 	for _, s := range plan.RhoScales {
-		c, err := plan.mainConfig(fmt.Sprintf("rho-x%g", s), noise, plan.SweepSeeds, "sam", "1sam")
+		c, err := plan.mainConfig(fmt.Sprintf("rho-x%g", s), noise, seeds, "sam", "1sam")
 		if err != nil {
 			return nil, err
 		}
@@ -81,31 +82,71 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		mr.rho = append(mr.rho, runSet{cfg: c})
 	}
 	for _, n := range plan.Noises {
-		c, err := plan.mainConfig(fmt.Sprintf("noise-%g", n), n, plan.SweepSeeds, "sgd", "sam", "1sam")
+		c, err := plan.mainConfig(fmt.Sprintf("noise-%g", n), n, seeds, "sgd", "sam", "1sam")
 		if err != nil {
 			return nil, err
 		}
 		mr.noise = append(mr.noise, runSet{cfg: c})
 	}
-	if mr.demoNoisy.cfg, mr.demoClean.cfg, err = plan.pair(demoPreset, "demo", "sgd", "sam", "1sam"); err != nil {
+	if mr.demoNoisy.cfg, mr.demoClean.cfg, err = plan.pair(demoPreset, "demo", seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
-	if mr.linNoisy.cfg, mr.linClean.cfg, err = plan.pair(linearPreset, "linear", "sgd", "sam", "1sam"); err != nil {
+	if mr.linNoisy.cfg, mr.linClean.cfg, err = plan.pair(linearPreset, "linear", seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
+	for _, set := range mr.sets() {
+		set.cfg.FirstSeed = uint64(first)
+	}
+	return mr, nil
+}
+
+// run runs every set of mr together and hands each its results.
+func (mr *mainRuns) run(ctx context.Context, p *pool) error {
 	sets := mr.sets()
 	cfgs := make([]*experiment.Config, len(sets))
 	for i, s := range sets {
 		cfgs[i] = s.cfg
 	}
-	res, err := p.configs(ctx, "nonlinear experiments (claims 1, 2, 5-8)", cfgs...)
+	res, err := p.configs(ctx, fmt.Sprintf("nonlinear experiments (claims 1, 2, 5-8), seeds %d-%d", cfgs[0].FirstSeed, cfgs[0].FirstSeed+uint64(cfgs[0].Seeds)-1), cfgs...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, s := range sets {
 		s.res = res[i]
 	}
-	return mr, nil
+	return nil
+}
+
+// extend appends the seeds of more (newMain's next seeds, run) to mr's
+// sets, keeping each set's results by method, then seed.
+func (mr *mainRuns) extend(more *mainRuns) {
+	to, from := mr.sets(), more.sets()
+	for i, s := range to {
+		var res []experiment.Result
+		for _, m := range s.cfg.Methods {
+			res = append(append(res, byMethod(s.res, m)...), byMethod(from[i].res, m)...)
+		}
+		s.res = res
+		s.cfg.Seeds += from[i].cfg.Seeds
+	}
+}
+
+// first returns a copy of mr cut to its first n seeds: the same evidence
+// whatever more seeds were run for another claim.
+func (mr *mainRuns) first(n int) *mainRuns {
+	cut := &mainRuns{grid: make([]runSet, len(mr.grid)), rho: make([]runSet, len(mr.rho)), noise: make([]runSet, len(mr.noise))}
+	to, from := cut.sets(), mr.sets()
+	for i, s := range from {
+		cfg := s.cfg.Clone()
+		cfg.Seeds = min(n, cfg.Seeds)
+		var res []experiment.Result
+		for _, m := range cfg.Methods {
+			rs := byMethod(s.res, m)
+			res = append(res, rs[:min(n, len(rs))]...)
+		}
+		*to[i] = runSet{cfg: cfg, res: res}
+	}
+	return cut
 }
 
 // configs returns the configs of sets.

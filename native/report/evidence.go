@@ -13,30 +13,26 @@ type evidence struct {
 	out       string
 	deepPaths []string
 
-	// mainSets holds the shared toy runs made so far, for seeds 0 to
-	// mainSeeds-1.
-	mainSets  *mainRuns
-	mainSeeds int
-	deepSets  *deepRuns
+	// mainSets holds the shared toy runs made so far (each set grows on
+	// demand).
+	mainSets *mainRuns
+	deepSets *deepRuns
 }
 
-// main returns the shared toy runs of claims 1, 2 and 5-8 for seeds 0 to
-// n-1, running only the seeds not run yet (newMain, extend).
-func (ev *evidence) main(n int) (*mainRuns, error) {
-	if ev.mainSeeds < n {
-		more, err := newMain(ev.plan, ev.mainSeeds, n-ev.mainSeeds)
+// main returns the shared toy runs of claims 1, 2 and 5-8 cut to seeds 0
+// to n-1, having first run the seeds the sets named by uses (and the main
+// noisy set, which every claim reads) do not hold yet.
+func (ev *evidence) main(n int, uses func(*mainRuns) []*runSet) (*mainRuns, error) {
+	if ev.mainSets == nil {
+		mr, err := newMain(ev.plan)
 		if err != nil {
 			return nil, err
 		}
-		if err := more.run(ev.ctx, ev.pool); err != nil {
-			return nil, err
-		}
-		if ev.mainSets == nil {
-			ev.mainSets = more
-		} else {
-			ev.mainSets.extend(more)
-		}
-		ev.mainSeeds = n
+		ev.mainSets = mr
+	}
+	sets := append([]*runSet{&ev.mainSets.noisy}, uses(ev.mainSets)...)
+	if err := grow(ev.ctx, ev.pool, sets, n); err != nil {
+		return nil, err
 	}
 	return ev.mainSets.first(n), nil
 }

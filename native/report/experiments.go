@@ -15,8 +15,51 @@ type runSet struct {
 	res []experiment.Result
 }
 
+// held returns how many seeds of s have results (0, 1, ... in order).
+func (s *runSet) held() int {
+	if len(s.cfg.Methods) == 0 {
+		return 0
+	}
+	return len(byMethod(s.res, s.cfg.Methods[0]))
+}
+
+// next returns the config of s's seeds held() to n-1, or nil when s holds
+// n seeds already.
+func (s *runSet) next(n int) *experiment.Config {
+	have := s.held()
+	if have >= n {
+		return nil
+	}
+	c := s.cfg.Clone()
+	c.FirstSeed, c.Seeds = uint64(have), n-have
+	return c
+}
+
+// add appends res, the results of s.next's config, keeping s's results
+// by method, then seed.
+func (s *runSet) add(res []experiment.Result) {
+	var all []experiment.Result
+	for _, m := range s.cfg.Methods {
+		all = append(append(all, byMethod(s.res, m)...), byMethod(res, m)...)
+	}
+	s.res = all
+	s.cfg.Seeds = s.held()
+}
+
+// first returns s cut to its first n seeds (fewer if it holds fewer).
+func (s *runSet) first(n int) runSet {
+	cfg := s.cfg.Clone()
+	cfg.Seeds = min(n, s.held())
+	var res []experiment.Result
+	for _, m := range cfg.Methods {
+		res = append(res, byMethod(s.res, m)[:cfg.Seeds]...)
+	}
+	return runSet{cfg: cfg, res: res}
+}
+
 // mainRuns holds the shared nonlinear experiments of claims 1, 2 and 5-8,
-// each a named set; runMain runs them together.
+// each a named set; evidence.main runs the seeds a claim asks of the sets
+// it uses.
 type mainRuns struct {
 	// noisy is the main preset with every method at its noise rate, clean
 	// the same without noise (SGD, SAM, 1-SAM).
@@ -42,9 +85,10 @@ func (mr *mainRuns) sets() []*runSet {
 	return s
 }
 
-// newMain makes the configs of claims 1, 2 and 5-8 for seeds first to
-// first+seeds-1, without results.
-func newMain(plan Plan, first, seeds int) (*mainRuns, error) {
+// newMain makes the configs of claims 1, 2 and 5-8, without results (the
+// seeds are set as each set grows).
+func newMain(plan Plan) (*mainRuns, error) {
+	seeds := plan.Seeds
 	base, err := plan.preset(mainPreset, seeds)
 	if err != nil {
 		return nil, err
@@ -94,59 +138,50 @@ func newMain(plan Plan, first, seeds int) (*mainRuns, error) {
 	if mr.linNoisy.cfg, mr.linClean.cfg, err = plan.pair(linearPreset, "linear", seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
-	for _, set := range mr.sets() {
-		set.cfg.FirstSeed = uint64(first)
-	}
 	return mr, nil
 }
 
-// run runs every set of mr together and hands each its results.
-func (mr *mainRuns) run(ctx context.Context, p *pool) error {
-	sets := mr.sets()
-	cfgs := make([]*experiment.Config, len(sets))
-	for i, s := range sets {
-		cfgs[i] = s.cfg
+// grow runs, together, the seeds up to n-1 that sets do not hold yet and
+// adds them (runSet.next, add).
+func grow(ctx context.Context, p *pool, sets []*runSet, n int) error {
+	var cfgs []*experiment.Config
+	var to []*runSet
+	for _, s := range sets {
+		if c := s.next(n); c != nil {
+			cfgs, to = append(cfgs, c), append(to, s)
+		}
 	}
-	res, err := p.configs(ctx, fmt.Sprintf("nonlinear experiments (claims 1, 2, 5-8), seeds %d-%d", cfgs[0].FirstSeed, cfgs[0].FirstSeed+uint64(cfgs[0].Seeds)-1), cfgs...)
+	if len(cfgs) == 0 {
+		return nil
+	}
+	res, err := p.configs(ctx, fmt.Sprintf("nonlinear experiments (claims 1, 2, 5-8), %d sets to %d seeds", len(cfgs), n), cfgs...)
 	if err != nil {
 		return err
 	}
-	for i, s := range sets {
-		s.res = res[i]
+	for i, s := range to {
+		s.add(res[i])
 	}
 	return nil
 }
 
-// extend appends the seeds of more (newMain's next seeds, run) to mr's
-// sets, keeping each set's results by method, then seed.
-func (mr *mainRuns) extend(more *mainRuns) {
-	to, from := mr.sets(), more.sets()
-	for i, s := range to {
-		var res []experiment.Result
-		for _, m := range s.cfg.Methods {
-			res = append(append(res, byMethod(s.res, m)...), byMethod(from[i].res, m)...)
-		}
-		s.res = res
-		s.cfg.Seeds += from[i].cfg.Seeds
-	}
-}
-
-// first returns a copy of mr cut to its first n seeds: the same evidence
-// whatever more seeds were run for another claim.
+// first returns a copy of mr cut to its first n seeds (runSet.first): the
+// same evidence whatever more seeds were run for another claim.
 func (mr *mainRuns) first(n int) *mainRuns {
 	cut := &mainRuns{grid: make([]runSet, len(mr.grid)), rho: make([]runSet, len(mr.rho)), noise: make([]runSet, len(mr.noise))}
-	to, from := cut.sets(), mr.sets()
-	for i, s := range from {
-		cfg := s.cfg.Clone()
-		cfg.Seeds = min(n, cfg.Seeds)
-		var res []experiment.Result
-		for _, m := range cfg.Methods {
-			rs := byMethod(s.res, m)
-			res = append(res, rs[:min(n, len(rs))]...)
-		}
-		*to[i] = runSet{cfg: cfg, res: res}
+	to := cut.sets()
+	for i, s := range mr.sets() {
+		*to[i] = s.first(n)
 	}
 	return cut
+}
+
+// setsOf returns pointers to the sets of ss.
+func setsOf(ss []runSet) []*runSet {
+	out := make([]*runSet, len(ss))
+	for i := range ss {
+		out[i] = &ss[i]
+	}
+	return out
 }
 
 // configs returns the configs of sets.

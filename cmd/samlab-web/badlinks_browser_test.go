@@ -30,8 +30,8 @@ func TestBrowserBadLinks(t *testing.T) {
 		{"frames-negative", "?frames=-1&log-every=5", `^samlab: warning ignored frames: desktop app only$`, "methods=sgd,1sam&seed=6"},
 		{"frames", "?frames=1&log-every=5", `^samlab: warning ignored frames: desktop app only$`, "methods=sgd,1sam&seed=6"},
 		{"screenshot", "?screenshot=x.png&frames=2&log-every=5", `^samlab: warning ignored screenshot, frames: desktop app only$`, "methods=sgd,1sam&seed=6"},
-		{"too-long", "?log-every=5&methods=" + strings.Repeat("s", 100_000), `^samlab: warning the link is too long \(100020 characters; the page reads about 7 KB\): opened the defaults$`, "methods=sgd,1sam&seed=6"},
-		{"many-keys", "?" + strings.Repeat("a&", 600), `^samlab: warning the link is too long \(1200 characters; the page reads about 7 KB\)`, "methods=sgd,1sam&seed=6"},
+		{"too-long", "?log-every=5&methods=" + strings.Repeat("s", 100_000), `^samlab: warning the link is too long \(100020 characters; the page reads about 8 KB\): opened the defaults$`, "methods=sgd,1sam&seed=6"},
+		{"many-keys", "?" + strings.Repeat("a&", 600), `^samlab: warning the link is too long \(1200 characters; the page reads about 8 KB\)`, "methods=sgd,1sam&seed=6"},
 		{"too-heavy", "?n=2000&width=256&methods=1sam,lsam,jsam,sam&speed=64&log-every=5",
 			`^samlab: warning ignored arguments: n=2000, width=256, 4 methods: a step would take about \d+ ms`, "methods=sgd,1sam&seed=6"},
 	} {

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -49,27 +50,30 @@ type RecorderFunc func(Metrics) error
 // Record calls f(m).
 func (f RecorderFunc) Record(m Metrics) error { return f(m) }
 
-// Validate reports the first invalid value, naming it.
+// Validate reports every invalid value, naming each, one per line
+// (errors.Join).
 func (c Config) Validate() error {
+	var errs []error
 	if _, err := optim.Canonical(c.Method); err != nil {
-		return err
+		errs = append(errs, err)
 	}
 	u := optim.Update[[]float64]{LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay}
 	if err := u.Validate(); err != nil {
-		return err
+		errs = append(errs, err)
 	}
 	if err := c.Hyper.Validate(); err != nil {
-		return err
+		errs = append(errs, err)
 	}
-	switch {
-	case c.Batch < 0:
-		return fmt.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch)
-	case c.Steps < 0 || c.Steps > MaxSteps:
-		return fmt.Errorf("steps must be in [0, %d] (got %d)", MaxSteps, c.Steps)
-	case c.RecordEvery < 0:
-		return fmt.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery)
+	if c.Batch < 0 {
+		errs = append(errs, fmt.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch))
 	}
-	return nil
+	if c.Steps < 0 || c.Steps > MaxSteps {
+		errs = append(errs, fmt.Errorf("steps must be in [0, %d] (got %d)", MaxSteps, c.Steps))
+	}
+	if c.RecordEvery < 0 {
+		errs = append(errs, fmt.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery))
+	}
+	return errors.Join(errs...)
 }
 
 // MaxSteps bounds Config.Steps.

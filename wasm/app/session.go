@@ -265,6 +265,9 @@ func (s *session) usePoints(name string, d *data.Dataset) {
 	s.renew()
 	s.note(fmt.Sprintf("Training on your %d points from %s (%d classes, %d flipped labels)", d.N(), name, d.K, d.NumFlipped()))
 	s.log.logf("event points file=%s n=%d classes=%d flipped=%d", name, d.N(), d.K, d.NumFlipped())
+	if _, err := lab.P.ShareQuery(); err != nil {
+		s.note(err.Error())
+	}
 }
 
 // pointsError shows why a dropped file was not used; the experiment stays
@@ -309,5 +312,5 @@ func (s *session) change(what string, q sim.Params, err error) {
 		s.file = ""
 	}
 	s.renew()
-	s.log.logf("event %s query=%s", what, q.Query())
+	s.log.logf("event %s query=%s", what, lab.P.Query())
 }

@@ -110,11 +110,14 @@ func New(p Params) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new lab: %w", err)
 	}
-	s, err := cfg.Build(p.Seed)
+	s, custom, err := buildLinked(cfg, p)
 	if err != nil {
 		return nil, fmt.Errorf("new lab: build data and model: %w", err)
 	}
-	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: CurveEvery(p.Speed)}
+	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: CurveEvery(p.Speed), Custom: custom}
+	if err := l.addLinked(); err != nil {
+		return nil, fmt.Errorf("new lab: %w", err)
+	}
 	if InPlane(p.Preset) {
 		if s.Train.D != 2 {
 			return nil, fmt.Errorf("new lab: preset %s is not 2-D", p.Preset)
@@ -132,14 +135,19 @@ func New(p Params) (*Lab, error) {
 // With returns a lab for q. When q changes only the methods or the
 // training values (lr, rho), the new lab keeps l's data, added points
 // included, and initial weights; otherwise it starts from fresh data.
-// Either way training restarts at step 0.
+// Either way training restarts at step 0. A user's points (q.Pts) stay
+// through any change but of the preset, noise, n or seed, which ask for the
+// preset's data.
 func (l *Lab) With(q Params) (*Lab, error) {
+	if q.Preset != l.P.Preset || q.Noise != l.P.Noise || q.Points != l.P.Points || q.Seed != l.P.Seed {
+		q.Pts = ""
+	}
 	a, b := l.P, q
 	a.Methods, b.Methods = nil, nil
 	a.LR, b.LR, a.Rho, b.Rho = 0, 0, 0, 0
 	a.Speed, b.Speed, a.Test, b.Test, a.Paused, b.Paused = 0, 0, false, false, false, false
 	a.Shares, b.Shares = false, false
-	if a.Preset != b.Preset || a.Noise != b.Noise || a.Model != b.Model || a.Width != b.Width || a.Points != b.Points || a.Seed != b.Seed {
+	if a.Preset != b.Preset || a.Noise != b.Noise || a.Model != b.Model || a.Width != b.Width || a.Points != b.Points || a.Seed != b.Seed || a.Pts != b.Pts {
 		return New(q)
 	}
 	if err := q.Validate(); err != nil {
@@ -262,7 +270,7 @@ func (l *Lab) AddPoint(x, y float64, c int) error {
 		return fmt.Errorf("add point: class %d outside [0,%d)", c, l.Train.K)
 	}
 	d := l.Train.Clone()
-	d.Append([]float64{x, y}, c)
+	d.Append([]float64{gridded(x), gridded(y)}, c)
 	for _, p := range l.Panels {
 		if err := p.T.SetTrain(d); err != nil {
 			return fmt.Errorf("add point: %w", err)
@@ -272,6 +280,7 @@ func (l *Lab) AddPoint(x, y float64, c int) error {
 	}
 	l.Train = d
 	l.Added++
+	l.P.Pts = l.linkPoints()
 	return nil
 }
 

@@ -147,6 +147,7 @@ func (l *Lab) WithPoints(d *data.Dataset) (*Lab, error) {
 		return nil, fmt.Errorf("points are 2-D and the %s preset's have %d dimensions: choose a 2-D preset to train on them", l.P.Preset, l.Train.D)
 	}
 	cfg := l.Config.Clone()
+	d = gridPoints(d)
 	s, err := cfg.BuildWith(l.P.Seed, d, cleanSet(d))
 	if err != nil {
 		return nil, fmt.Errorf("points: %w", err)
@@ -155,5 +156,6 @@ func (l *Lab) WithPoints(d *data.Dataset) (*Lab, error) {
 	if err := n.Reset(); err != nil {
 		return nil, fmt.Errorf("points: %w", err)
 	}
+	n.P.Pts = n.linkPoints()
 	return n, nil
 }

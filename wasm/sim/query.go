@@ -15,11 +15,12 @@ import (
 var DesktopOnly = []string{"frames", "screenshot"}
 
 // MaxArgBytes bounds the page's arguments as Go's wasm_exec.js lays them
-// out in the program's memory (ArgBytes): it refuses to start the program
-// past about 8 KiB (a blank page), so a longer link opens the defaults.
+// out in the program's memory (ArgBytes): past it wasm_exec.js refuses to
+// start the program (a blank page), so a longer link opens the defaults.
 // assets/index.html applies the same rule before starting the program and
-// passes only -query-length=N (the query's length) for a longer link.
-const MaxArgBytes = 7 << 10
+// passes only -query-length=N (the query's length) for a longer link. A
+// shared link of MaxQuery characters fits (TestArgBytes).
+const MaxArgBytes = 8192 - 1
 
 // ArgBytes returns the memory args take as wasm_exec.js lays them out:
 // each NUL-terminated and 8-byte aligned, then a pointer (8 bytes) to
@@ -44,7 +45,7 @@ func ArgBytes(args []string) int {
 // nothing: the page opens the defaults and says the link is too long.
 func PageArgs(args []string, app ...string) (kept, ignored []string) {
 	tooLong := func(n int) []string {
-		return []string{fmt.Sprintf("the link is too long (%d characters; the page reads about %d KB): opened the defaults", n, MaxArgBytes>>10)}
+		return []string{fmt.Sprintf("the link is too long (%d characters; the page reads about 8 KB): opened the defaults", n)}
 	}
 	if ArgBytes(append([]string{"samlab"}, args...)) > MaxArgBytes {
 		n := 0

@@ -20,7 +20,7 @@ func TestPageArgsIgnores(t *testing.T) {
 	}{
 		{"", def, nil},
 		{"methods=sgd,sam&noise=0.2&log-every=5", "methods=sgd,sam&noise=0.2&seed=6", nil},
-		{"h", def, []string{"help: the link's keys are lr, methods, model, n, noise"}},
+		{"h", def, []string{"help: the link's keys are embed, lr, methods, model, n, noise"}},
 		{"help=1", def, []string{"help:"}},
 		{"help&noise=0.1", "methods=sgd,1sam&noise=0.1&seed=6", []string{"help:"}},
 		{"frames=-1", def, []string{"ignored frames: desktop app only"}},
@@ -32,11 +32,12 @@ func TestPageArgsIgnores(t *testing.T) {
 		{"utm_source=x&noise=0.1", "methods=sgd,1sam&noise=0.1&seed=6", []string{"ignored unknown keys utm_source"}},
 		{"h&frames=1&bogus", def, []string{"ignored frames", "ignored unknown keys bogus", "help:"}},
 		{strings.Repeat("k=1&", 300), def, []string{"ignored unknown keys k"}},
-		{long, def, []string{"the link is too long (100009 characters; the page reads about 7 KB): opened the defaults"}},
+		{long, def, []string{"the link is too long (100009 characters; the page reads about 8 KB): opened the defaults"}},
 		{"query-length=100020", def, []string{"the link is too long (100020 characters;"}}, // index.html's marker
 		{"noise=0.1&x=" + strings.Repeat("a", MaxArgBytes), def, []string{"the link is too long"}},
-		{strings.Repeat("a&", 500), def, []string{"the link is too long (3500 characters;"}}, // short, but 500 arguments
-		{"x=" + strings.Repeat("a", 7000), def, []string{"ignored unknown keys x"}},
+		{strings.Repeat("a&", 600), def, []string{"the link is too long (4200 characters;"}}, // short, but 600 arguments
+		{"x=" + strings.Repeat("a", 8000), def, []string{"ignored unknown keys x"}},
+		{"x=" + strings.Repeat("a", 8200), def, []string{"the link is too long (8203 characters;"}},
 	}
 	for _, c := range cases {
 		kept, ignored := PageArgs(pageArgs(c.query), "frames", "screenshot", "log-every")
@@ -93,8 +94,18 @@ func TestArgBytes(t *testing.T) {
 			t.Errorf("ArgBytes(%d args) = %d, wasm_exec.js lays out %d", len(args), got, want)
 		}
 	}
-	// wasm_exec.js refuses past 8192 bytes: MaxArgBytes keeps below it.
+	// wasm_exec.js refuses at 8192 bytes: MaxArgBytes keeps below it.
 	if MaxArgBytes >= 8192 {
-		t.Errorf("MaxArgBytes %d: wasm_exec.js refuses past 8192", MaxArgBytes)
+		t.Errorf("MaxArgBytes %d: wasm_exec.js refuses from 8192", MaxArgBytes)
+	}
+	// The longest link the share line offers (MaxQuery characters) fits,
+	// with every key of a full experiment and the rest in pts.
+	q := "preset=blobs3&methods=sgd,1sam,lsam,jsam&noise=0.25&rho=0.05&lr=0.05&model=mlp&width=16&n=240&seed=123456&speed=8&steps=1500&test=true&shares=true&pts="
+	q += strings.Repeat("A", MaxQuery-len(q))
+	if n := ArgBytes(append([]string{"samlab"}, pageArgs(q)...)); n > MaxArgBytes {
+		t.Errorf("a shared link of %d characters takes %d bytes of arguments, over MaxArgBytes %d", len(q), n, MaxArgBytes)
+	}
+	if _, ignored := PageArgs(pageArgs(q)); len(ignored) > 0 {
+		t.Errorf("a shared link of %d characters: %q", len(q), ignored)
 	}
 }

@@ -236,7 +236,7 @@ func TestVJPOfResidualIsExampleGrad(t *testing.T) {
 	r := make([]float64, s.K)
 	e, norm := b.NewExamples(), make([]float64, 1)
 	for i := 0; i < 4; i++ {
-		exampleGrad(b, g1, w, i)
+		lossGrad(b, g1, w, i)
 		b.ExampleGrads(e, norm, r, w, []int{i})
 		sum := 0.0
 		for _, v := range r {

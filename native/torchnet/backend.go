@@ -32,9 +32,9 @@ type Backend struct {
 	// Form is how per-example passes treat convolutions: "auto" or ""
 	// (per layer, GhostCheaper), "ghost" or "grouped" (every layer; see
 	// Forms). It changes the cost, not the result.
-	Form string
-	auto      int
-	examples  []*Examples // handed out by NewExamples, freed by DropExamples
+	Form     string
+	auto     int
+	examples []*Examples // handed out by NewExamples, freed by DropExamples
 }
 
 var _ optim.Backend[Vec, *Examples] = (*Backend)(nil)

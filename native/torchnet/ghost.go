@@ -74,7 +74,7 @@ func (f *pass) ghostSquares(c convL, g ghostGrad) *ts.Tensor {
 	a := f.unfold(c, g.in) // [n, D, T]
 	n := a.MustSize()[0]
 	at := f.keep(a.MustTranspose(1, 2, false))
-	aa := f.keep(at.MustBmm(a, false)) // [n, T, T]
+	aa := f.keep(at.MustBmm(a, false))                                                // [n, T, T]
 	d := f.keep(g.delta.MustReshape([]int64{n, f.n.params[c.w].shape[0], -1}, false)) // [n, C, T]
 	dt := f.keep(d.MustTranspose(1, 2, false))
 	dd := f.keep(dt.MustBmm(d, false)) // [n, T, T]

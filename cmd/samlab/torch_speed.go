@@ -36,6 +36,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	threads := fs.Int("threads", 0, "LibTorch threads (0: default)")
 	rss := fs.Int("rss-every", 0, "print the resident set size every N steps (leak check)")
 	chunk := fs.Int("chunk", 0, "examples per per-example pass (1-SAM, L-SAM, J-SAM); 0: automatic from the available memory")
+	form := fs.String("form", "auto", "per-example convolutions: "+strings.Join(torchnet.Forms, ", ")+" (auto: per layer, the fewer multiply-adds)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,7 +57,10 @@ func runSpeed(ctx context.Context, args []string) error {
 		Methods: strings.Split(*methods, ","),
 		Spec:    torchnet.Spec{Arch: *model, Norm: *norm, Width: *width, InC: c, H: h, W: w, K: *classes},
 		Batch:   *batch, Steps: *steps, Warmup: *warmup, Rounds: *rounds, Rho: *rho, GammaAct: *ga, GammaLast: *gl,
-		Device: *device, Threads: *threads, RSSEvery: *rss, Chunk: *chunk,
+		Device: *device, Threads: *threads, RSSEvery: *rss, Chunk: *chunk, Form: *form,
+	}
+	if err := torchnet.CheckForm(*form); err != nil {
+		return fmt.Errorf("-form: %w", err)
 	}
 	dev, err := torchnet.ParseDevice(*device)
 	if err != nil {

@@ -32,6 +32,9 @@ type SpeedConfig struct {
 	Rounds int
 	// Chunk is the per-example chunk (0: automatic, torchnet.AutoChunk).
 	Chunk int
+	// Form is the per-example convolutions' form (torchnet.Forms; "" is
+	// auto).
+	Form string
 }
 
 // SpeedResult is one method's measured throughput.
@@ -127,6 +130,10 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 	b := torchnet.NewBackend(net)
 	defer b.Close()
 	b.ChunkSize = c.Chunk
+	if err := torchnet.CheckForm(c.Form); err != nil {
+		return nil, err
+	}
+	b.Form = c.Form
 	if err := b.CheckChunk(); err != nil {
 		return nil, err
 	}

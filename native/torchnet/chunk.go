@@ -5,9 +5,6 @@ package torchnet
 import (
 	"fmt"
 
-	"github.com/sugarme/gotch"
-	"github.com/sugarme/gotch/ts"
-
 	"github.com/samlab/samlab/core/optim"
 )
 
@@ -33,37 +30,31 @@ func (b *Backend) Chunk() int {
 }
 
 // ExampleBytes estimates the memory one example of a per-example pass
-// holds: its gradient G_k of the convolution and normalisation parameters
-// (linear layers keep factored gradients) and twelve times its forward
-// activations (values, probes and their gradients, the second pass's
-// grouped outputs and what autograd saves), in bytes of float32. The factor
-// is calibrated on the measured peak (ResNet18: about 150 MB per example).
+// holds, in bytes of float32: what it keeps between the passes (a
+// grouped-form convolution's gradient G_k, a ghost-form convolution's input
+// and output error, a linear layer's two factors, a norm's affine
+// gradients), twelve times its forward activations (values, probes and
+// their gradients, the second pass's extra outputs and what autograd
+// saves), and a ghost-form layer's unfolded inputs and cross-Gram in the
+// perturbed pass. The factor is calibrated on the measured peak (ResNet18,
+// grouped form: about 150 MB per example).
 func (b *Backend) ExampleBytes() int64 {
-	var params int64
-	lin := b.Net.linearParams()
-	for i, p := range b.Net.params {
-		if !lin[i] {
-			c := int64(1)
-			for _, d := range p.shape {
-				c *= d
-			}
-			params += c
+	layers, act := b.Net.shapes()
+	var keep, extra int64
+	for _, l := range layers {
+		switch {
+		case l.kind == 'n':
+			keep += 2 * l.c
+		case l.kind == 'l':
+			keep += l.d + l.c
+		case b.ghostLayer(l):
+			keep += l.in + l.t*l.c
+			extra += 2*l.t*l.d + l.t*l.t
+		default:
+			keep += l.d * l.c
 		}
 	}
-	var act int64
-	s := b.Net.Spec
-	// Plain tensors in: no graph is built.
-	x := ts.MustZeros([]int64{1, int64(s.InC), int64(s.H), int64(s.W)}, gotch.Float, b.Net.Device)
-	w := b.Net.Zeros()
-	f := &pass{n: b.Net, p: w, train: true}
-	f.forward(x)
-	for _, t := range f.tmp {
-		act += int64(t.Numel())
-	}
-	f.release()
-	w.Drop()
-	x.MustDrop()
-	return 4 * (params + 12*act)
+	return 4 * (keep + extra + 12*act)
 }
 
 // memBudget returns the bytes per-example passes may use: half of the

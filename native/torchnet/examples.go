@@ -115,33 +115,37 @@ func (f *pass) affine(xh, scale, shift *ts.Tensor) *ts.Tensor {
 }
 
 // eachOps evaluates the plain layers at the shared parameters and adds a
-// zero "probe" leaf to each layer's output: the backward pass leaves in
-// each probe's gradient the layer's per-example output error delta, from
-// which exampleGrads forms each example's parameter gradient.
+// zero "probe" leaf to each convolution's and linear layer's output (in
+// place): the backward pass leaves in each probe's gradient the layer's
+// per-example output error delta, from which ExampleGrads forms each
+// example's parameter gradient. A norm's affine parameters are replicated
+// per example as leaves [n,C], whose gradients are the per-example ones.
 type eachOps struct {
 	f      *pass
 	probes *[]probe // in forward order (the norms' sums must not depend on map order)
 }
 
 // probe is one layer's output error (the probe leaf, then its gradient) and
-// its input (convolution, linear) or normalised input (normalisation).
+// its input (convolution, linear), or a norm's per-example affine leaves.
 type probe struct {
-	kind  byte // 'c' conv, 'n' norm, 'l' linear
-	key   int  // the index of the layer's (first) parameter
-	conv  convL
-	norm  normL
-	in    *ts.Tensor
-	delta *ts.Tensor
+	kind        byte // 'c' conv, 'n' norm, 'l' linear
+	key         int  // the index of the layer's (first) parameter
+	conv        convL
+	norm        normL
+	in          *ts.Tensor
+	delta       *ts.Tensor
+	gamma, beta *ts.Tensor
 }
 
 func (o eachOps) watch(key int, p probe, out *ts.Tensor) *ts.Tensor {
 	f := o.f
-	p.in = f.keep(p.in.MustDetach(false)) // a constant in the gradient formulas
-	p.delta = f.keep(out.MustZerosLike(false))
+	p.in = f.hold(p.in.MustDetach(false)) // a constant in the gradient formulas
+	p.delta = f.hold(out.MustZerosLike(false))
 	p.delta.MustRequiresGrad_(true)
 	p.key = key
 	*o.probes = append(*o.probes, p)
-	return f.keep(out.MustAdd(p.delta, false))
+	out.MustAdd_(p.delta) // out is no saved input of any node yet
+	return out
 }
 
 func (o eachOps) conv(c convL, x *ts.Tensor) *ts.Tensor {
@@ -153,10 +157,16 @@ func (o eachOps) norm(l normL, x *ts.Tensor) *ts.Tensor {
 		return x
 	}
 	f := o.f
-	xh := f.normalise(l, x)
-	w := f.keep(f.p[l.w].MustReshape([]int64{1, -1, 1, 1}, false))
-	b := f.keep(f.p[l.b].MustReshape([]int64{1, -1, 1, 1}, false))
-	return o.watch(l.w, probe{kind: 'n', norm: l, in: xh}, f.keep(b.MustAddcmul(xh, w, false)))
+	n := x.MustSize()[0]
+	rep := func(i int) *ts.Tensor {
+		p := f.keep(f.p[i].MustUnsqueeze(0, false))
+		t := f.hold(p.MustRepeat([]int64{n, 1}, false))
+		t.MustRequiresGrad_(true)
+		return t
+	}
+	p := probe{kind: 'n', key: l.w, norm: l, gamma: rep(l.w), beta: rep(l.b)}
+	*o.probes = append(*o.probes, p)
+	return f.affine(f.normalise(l, x), p.gamma, p.beta)
 }
 
 func (o eachOps) linear(l [2]int, h *ts.Tensor) *ts.Tensor {
@@ -355,6 +365,12 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 	e.G, e.lin, e.ghost = make(Vec, len(w)), map[int]linGrad{}, map[int]ghostGrad{}
 	for _, p := range *o.probes {
 		key := p.key
+		if p.kind == 'n' { // the leaves' gradients: dgamma_k, dbeta_k [n,C]
+			l := p.norm
+			e.G[l.w], e.G[l.b] = p.gamma.MustGrad(false), p.beta.MustGrad(false)
+			sq = append(sq, sumRows(e.G[l.w]), sumRows(e.G[l.b]))
+			continue
+		}
 		d := f.keep(p.delta.MustGrad(false))
 		switch {
 		case p.kind == 'c' && b.ghost(p.conv, d): // keep the factors; the norm from their Grams
@@ -372,12 +388,6 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 			dl.MustDrop()
 			e.G[key] = g.MustReshape([]int64{n, ks[0], ks[1], ks[2], ks[3]}, true)
 			sq = append(sq, sumRows(e.G[key]))
-		case p.kind == 'n': // dgamma_k = sum_hw delta_k * xhat_k, dbeta_k = sum_hw delta_k
-			l := p.norm
-			dx := f.keep(d.MustMul(p.in, false))
-			e.G[l.w] = dx.MustSumDimIntlist([]int64{2, 3}, false, gotch.Float, false)
-			e.G[l.b] = d.MustSumDimIntlist([]int64{2, 3}, false, gotch.Float, false)
-			sq = append(sq, sumRows(e.G[l.w]), sumRows(e.G[l.b]))
 		case p.kind == 'l': // rank one: delta_k [h_k; 1]^T, kept factored
 			g := linGrad{delta: d.MustDetach(false), h: p.in.MustShallowClone()}
 			e.lin[key] = g

@@ -207,18 +207,6 @@ func (n *Net) LastWeight() int { return n.lastW }
 // the classifier), penalised by Reg-SGD.
 func (n *Net) HiddenDim() int { return int(n.hidden) }
 
-// linearParams reports, per parameter index, whether it belongs to a
-// linear layer (weight or bias).
-func (n *Net) linearParams() []bool {
-	lin := make([]bool, len(n.params))
-	for _, l := range [][2]int{n.fc, n.fc1} {
-		if l != [2]int{} {
-			lin[l[0]], lin[l[1]] = true, true
-		}
-	}
-	return lin
-}
-
 // NumValues returns the number of parameter values (11,173,962 for the
 // CIFAR ResNet18).
 func (n *Net) NumValues() int {

@@ -5,6 +5,7 @@
 #   make gotch        only prepare the patched gotch copy and its go.work
 #   make torch-venv   a virtualenv build/venv-torch with PyPI's torch==$(TORCH_PIP_VERSION) (CUDA wheel)
 #   make gpu-bundle   build/gpu-bundle: a stripped CUDA binary + scripts/gpu_check.sh for a GPU machine
+#   make gpu-dry-run  scripts/gpu_check.sh on the CPU with tiny models (part of test-torch)
 #
 # LibTorch flavour (each in its own folder, so switching never re-patches another):
 #   default           Debian's libtorch-dev 1.13 (CPU), installed with apt when missing:
@@ -68,7 +69,7 @@ ifneq ($(strip $(shell cat $(TORCH_STAMP) 2>/dev/null)),$(strip $(TORCH_FLAVOUR)
   $(shell rm -f $(TORCH_STAMP))
 endif
 
-.PHONY: gotch torch test-torch torch-deps torch-bench-deps torch-venv gpu-bundle
+.PHONY: gotch torch test-torch torch-deps torch-bench-deps torch-venv gpu-bundle gpu-dry-run
 # libtorch-dev to build; Debian's Fashion-MNIST (30 MB) so the loader test
 # reads the real dataset; python3-torch only for the PyTorch speed twin.
 # libopenblas0-pthread becomes the system's libblas.so.3 (Debian's
@@ -121,6 +122,23 @@ test-torch: $(TORCH_STAMP)
 	$(TORCH_GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) -tags torch ./native/... ./cmd/samlab
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(TORCH_GO) test -tags torch -count=1 -timeout $(TORCH_TEST_TIMEOUT) ./native/...
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-2} $(TORCH_GO) test -tags torch -count=1 -timeout $(TORCH_TEST_TIMEOUT) -run 'Torch' ./cmd/samlab
+	@$(MAKE) --no-print-directory gpu-dry-run
+
+# The GPU check's CPU dry run (tiny models): a change that breaks scripts/gpu_check.sh or the
+# commands it drives fails here, not on the GPU machine. Debian's python3-torch is the same
+# libtorch as the Debian build (its 1.13 has no torch.func: the vmap row reads n/a).
+GPU_DRY := build/gpu-dry
+GPU_DRY_PYTHON ?= /usr/bin/python3
+
+## gpu-dry-run: scripts/gpu_check.sh on the CPU (DEVICE=cpu SMALL=1) with this build, the ghost and grouped rows included
+gpu-dry-run: $(TORCH_STAMP) torch-bench-deps
+	@mkdir -p $(GPU_DRY)
+	$(TORCH_GO) build -tags torch -o $(GPU_DRY)/samlab ./cmd/samlab
+	@DEVICE=cpu SMALL=1 THREADS=2 TIME_LIMIT=300 BUNDLE=$(CURDIR)/$(GPU_DRY) LOGDIR=$(CURDIR)/$(GPU_DRY)/log \
+	  PYTHON=$(GPU_DRY_PYTHON) bash scripts/gpu_check.sh > $(GPU_DRY)/out.txt 2>&1 || \
+	  { tail -40 $(GPU_DRY)/out.txt; echo "make gpu-dry-run: scripts/gpu_check.sh failed (log: $(GPU_DRY)/out.txt)"; exit 1; }
+	@grep -q '^| 1sam grouped ' $(GPU_DRY)/log/summary.md || { echo "make gpu-dry-run: no ghost/grouped row in the summary"; exit 1; }
+	@echo "gpu-dry-run: scripts/gpu_check.sh passed on the CPU ($(GPU_DRY)/log/summary.md)"
 
 # The GPU bundle: a stripped samlab built against the CUDA wheel in GPU_LIBTORCH (the same
 # PyTorch release as the GPU machine's Python), with scripts/gpu_check.sh and the PyTorch twin.

@@ -27,9 +27,12 @@
 # folder with samlab; default: this script's folder if samlab is there, else
 # build/gpu-bundle), LOGDIR (default $OUT, else gpu-check beside the bundle:
 # build/gpu-check), TIME_LIMIT,
-# BATCH (128), STEPS (20), PE_STEPS (3, the per-example methods), CHUNK (32,
-# passed as --chunk only when `samlab speed -h` has it), TWIN_CHUNK (0: whole
-# batch in one vmap), THREADS (0: LibTorch's default).
+# BATCH (128), STEPS (20), PE_STEPS (3, the per-example methods), CHUNK (0:
+# automatic, the whole batch on a GPU; passed as --chunk only when set and
+# `samlab speed -h` has it), FORM (auto: the ghost form where it is cheaper,
+# passed as --form where samlab has it; the row "1sam grouped" runs 1-SAM
+# with --form grouped beside it, so the ghost path's gain is measured),
+# TWIN_CHUNK (0: whole batch in one vmap), THREADS (0: LibTorch's default).
 set -uo pipefail
 
 TIME_LIMIT=${TIME_LIMIT:-470}
@@ -50,7 +53,8 @@ BATCH=${BATCH:-128}
 STEPS=${STEPS:-20}
 PE_STEPS=${PE_STEPS:-3}
 WARMUP=${WARMUP:-3}
-CHUNK=${CHUNK:-32}
+CHUNK=${CHUNK:-0}
+FORM=${FORM:-auto}
 TWIN_CHUNK=${TWIN_CHUNK:-0}
 THREADS=${THREADS:-0}
 MODEL=(--model resnet18)
@@ -114,11 +118,11 @@ finish() {
   echo "| method | norm | samlab img/s | samlab epoch s | samlab GPU MiB | samlab own peak MiB | samlab chunk | PyTorch img/s | PyTorch epoch s | PyTorch GPU MiB | PyTorch torch peak MiB |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   local m n
-  for m in sgd sam regsgd 1sam lsam jsam; do
+  for m in sgd sam regsgd 1sam 1sam-grouped lsam jsam; do
     case $m in sgd | sam | regsgd) n=bn ;; *) n=ln ;; esac
     local s p
     s=$(get "samlab.$m.ips") p=$(get "torch.$m.ips")
-    echo "| $m$( [ "$m" = 1sam ] && [ "$p" != - ] && echo ' (PyTorch: vmap)') | $n | $s | $(epoch_s "$s") | $(get "samlab.$m.mib") | $(get "samlab.$m.own") | $(get "samlab.$m.chunk") | $p | $(epoch_s "$p") | $(get "torch.$m.mib") | $(get "torch.$m.peak") |"
+    echo "| ${m/-/ }$( [ "$m" = 1sam ] && [ "$p" != - ] && echo ' (PyTorch: vmap)') | $n | $s | $(epoch_s "$s") | $(get "samlab.$m.mib") | $(get "samlab.$m.own") | $(get "samlab.$m.chunk") | $p | $(epoch_s "$p") | $(get "torch.$m.mib") | $(get "torch.$m.peak") |"
   done
   echo
   echo "| train/resume check | result |"
@@ -172,21 +176,23 @@ threads=()
 [ "$THREADS" -gt 0 ] && threads=(--threads "$THREADS")
 
 # 2. samlab speed, one process per method (memory per method).
-chunk=()
+chunk=() form=() grouped=()
 help=$("$SAMLAB" speed -h 2>&1)
-if [[ $help == *"-chunk"* ]]; then chunk=(--chunk "$CHUNK"); fi
-for m in sgd sam regsgd 1sam lsam jsam; do
+if [[ $help == *"-chunk"* ]] && [ "$CHUNK" -gt 0 ]; then chunk=(--chunk "$CHUNK"); fi
+if [[ $help == *"-form"* ]]; then form=(--form "$FORM") grouped=(1sam-grouped); fi
+for m in sgd sam regsgd 1sam "${grouped[@]}" lsam jsam; do
   case $m in
     sgd | sam | regsgd) args=(--norm bn --steps "$STEPS" --warmup "$WARMUP") tl=90 ;;
-    *) args=(--norm ln --steps "$PE_STEPS" --warmup 1 "${chunk[@]}") tl=150 ;;
+    1sam-grouped) args=(--norm ln --steps "$PE_STEPS" --warmup 1 "${chunk[@]}" --form grouped) tl=150 ;;
+    *) args=(--norm ln --steps "$PE_STEPS" --warmup 1 "${chunk[@]}" "${form[@]}") tl=150 ;;
   esac
   [ "$(left)" -gt 20 ] || { say "skip samlab $m: out of time"; result "samlab.$m.ips" "skipped (time)"; continue; }
   say "samlab speed $m ${args[*]}"
-  sampled "samlab-$m" timeout "$(limit $tl)" "$SAMLAB" speed --device "$DEVICE" "${MODEL[@]}" --batch "$BATCH" --methods "$m" "${args[@]}" "${threads[@]}" \
+  sampled "samlab-$m" timeout "$(limit $tl)" "$SAMLAB" speed --device "$DEVICE" "${MODEL[@]}" --batch "$BATCH" --methods "${m%-grouped}" "${args[@]}" "${threads[@]}" \
     > "$LOGDIR/samlab-$m.txt" 2>&1
   rc=$?
   cat "$LOGDIR/samlab-$m.txt"
-  line=$(awk -v m="$m" '$1 == m && $3 + 0 > 0' "$LOGDIR/samlab-$m.txt" | tail -1)
+  line=$(awk -v m="${m%-grouped}" '$1 == m && $3 + 0 > 0' "$LOGDIR/samlab-$m.txt" | tail -1)
   ips=$(awk '{ print $3 }' <<< "$line")
   if [ "$rc" = 0 ] && [ -n "$ips" ]; then
     result "samlab.$m.ips" "$ips"; result "samlab.$m.mib" "$PEAK_MIB"

@@ -233,6 +233,7 @@ func TestTorchBadInput(t *testing.T) {
 		{[]string{"collect", "extra", "--root", "X"}, 2, `unexpected argument "extra"`},
 		{[]string{"speed", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"speed", "--chunk", "-1"}, 1, "-chunk must be >= 0 (got -1)"},
+		{[]string{"speed", "--form", "nope"}, 1, `-form: unknown form "nope"`},
 		{[]string{"speed", "--steps", "0"}, 1, "-steps must be >= 1 (got 0)"},
 		{[]string{"report", "--deep-run", "cifar10", "--quick", "--out", "r"}, 1, "--deep-run: cifar10: dataset folder data/cifar10 does not exist"},
 	})

@@ -36,6 +36,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	threads := fs.Int("threads", 0, "LibTorch threads (0: default)")
 	rss := fs.Int("rss-every", 0, "print the resident set size every N steps (leak check)")
 	chunk := fs.Int("chunk", 0, "examples per per-example pass (1-SAM, L-SAM, J-SAM); 0: automatic from the available memory")
+	form := fs.String("form", "auto", "per-example convolutions: "+strings.Join(torchnet.Forms, ", ")+" (auto: per layer, the fewer multiply-adds)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,29 +57,38 @@ func runSpeed(ctx context.Context, args []string) error {
 		Methods: strings.Split(*methods, ","),
 		Spec:    torchnet.Spec{Arch: *model, Norm: *norm, Width: *width, InC: c, H: h, W: w, K: *classes},
 		Batch:   *batch, Steps: *steps, Warmup: *warmup, Rounds: *rounds, Rho: *rho, GammaAct: *ga, GammaLast: *gl,
-		Device: *device, Threads: *threads, RSSEvery: *rss, Chunk: *chunk,
+		Device: *device, Threads: *threads, RSSEvery: *rss, Chunk: *chunk, Form: *form,
+	}
+	if err := torchnet.CheckForm(*form); err != nil {
+		return fmt.Errorf("-form: %w", err)
 	}
 	dev, err := torchnet.ParseDevice(*device)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s/%s width %g, input %s, batch %d, %d timed steps, %s, %d threads\n",
-		*model, *norm, *width, *shape, *batch, *steps, torchnet.DeviceName(dev), torchnet.SetThreads(*threads))
-	fmt.Printf("%-8s %10s %10s %8s %6s %10s\n", "method", "s/step", "images/s", "x SGD", "chunk", "peak MiB")
-	var sgd float64
+	fmt.Printf("%s/%s width %g, input %s, batch %d, %d timed steps, %s, %d threads, per-example form %s\n",
+		*model, *norm, *width, *shape, *batch, *steps, torchnet.DeviceName(dev), torchnet.SetThreads(*threads), *form)
+	fmt.Printf("%-8s %10s %10s %8s %6s %10s %8s %8s %8s\n", "method", "s/step", "images/s", "x SGD", "chunk", "peak MiB", "cpu x", "MAC x", "GMAC")
+	var sgd, sgdCPU, sgdMACs float64
 	_, err = runner.Speed(ctx, cfg, func(r runner.SpeedResult) {
 		if r.Method == "sgd" {
-			sgd = r.StepSeconds
+			sgd, sgdCPU, sgdMACs = r.StepSeconds, r.CPUStepSeconds, r.MACs
 		}
-		ratio := "-"
+		ratio, cpu, mac := "-", "-", "-"
 		if sgd > 0 {
 			ratio = fmt.Sprintf("%.2f", r.StepSeconds/sgd)
+		}
+		if sgdCPU > 0 {
+			cpu = fmt.Sprintf("%.2f", r.CPUStepSeconds/sgdCPU)
+		}
+		if sgdMACs > 0 && r.MACs > 0 {
+			mac = fmt.Sprintf("%.2f", r.MACs/sgdMACs)
 		}
 		chunk := "-"
 		if r.Chunk > 0 {
 			chunk = fmt.Sprint(r.Chunk)
 		}
-		fmt.Printf("%-8s %10.4f %10.1f %8s %6s %10.0f\n", r.Method, r.StepSeconds, r.ImagesPerSec, ratio, chunk, float64(r.PeakKiB)/1024)
+		fmt.Printf("%-8s %10.4f %10.1f %8s %6s %10.0f %8s %8s %8.1f\n", r.Method, r.StepSeconds, r.ImagesPerSec, ratio, chunk, float64(r.PeakKiB)/1024, cpu, mac, r.MACs/1e9)
 		for _, s := range r.RSS {
 			fmt.Printf("  rss after %d steps: %d KiB\n", s.Step, s.KiB)
 		}

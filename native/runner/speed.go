@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/samlab/samlab/core/optim"
@@ -32,6 +33,9 @@ type SpeedConfig struct {
 	Rounds int
 	// Chunk is the per-example chunk (0: automatic, torchnet.AutoChunk).
 	Chunk int
+	// Form is the per-example convolutions' form (torchnet.Forms; "" is
+	// auto).
+	Form string
 }
 
 // SpeedResult is one method's measured throughput.
@@ -46,6 +50,12 @@ type SpeedResult struct {
 	// it ran (CPU memory; 0 where unavailable).
 	Chunk   int
 	PeakKiB int
+	// CPUStepSeconds is the process's CPU time (user + system) per timed
+	// step: on a shared machine its ratios are steadier than wall ratios.
+	CPUStepSeconds float64
+	// MACs is the step's multiply-add count (torchnet.Backend.StepMACs; 0
+	// for a method it does not know).
+	MACs float64
 }
 
 // RSSSample is the resident set size (KiB) after Step steps.
@@ -127,6 +137,10 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 	b := torchnet.NewBackend(net)
 	defer b.Close()
 	b.ChunkSize = c.Chunk
+	if err := torchnet.CheckForm(c.Form); err != nil {
+		return nil, err
+	}
+	b.Form = c.Form
 	if err := b.CheckChunk(); err != nil {
 		return nil, err
 	}
@@ -142,12 +156,13 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 		w := net.Init(c.Seed)
 		res := SpeedResult{Method: m.Name()}
 		var start time.Time
+		var cpu0 float64
 		for s := 0; s < c.Warmup+c.Steps; s++ {
 			if ctx.Err() != nil {
 				return out, ctx.Err()
 			}
 			if s == c.Warmup {
-				start = time.Now()
+				start, cpu0 = time.Now(), cpuSeconds()
 			}
 			b.TrainStep(m, w, x, y)
 			if c.RSSEvery > 0 && (s+1)%c.RSSEvery == 0 {
@@ -156,6 +171,8 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 		}
 		b.Norm(w) // reads a value back: waits for queued GPU work
 		res.Seconds = time.Since(start).Seconds()
+		res.CPUStepSeconds = (cpuSeconds() - cpu0) / float64(c.Steps)
+		res.MACs, _ = b.StepMACs(m.Name(), c.Batch)
 		res.StepSeconds = res.Seconds / float64(c.Steps)
 		res.ImagesPerSec = float64(c.Batch*c.Steps) / res.Seconds
 		res.PeakKiB = PeakRSSKiB()
@@ -171,4 +188,13 @@ func speedRound(ctx context.Context, c SpeedConfig, report func(SpeedResult)) ([
 		}
 	}
 	return out, nil
+}
+
+// cpuSeconds returns this process's user and system CPU time so far.
+func cpuSeconds() float64 {
+	var u syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &u) != nil {
+		return 0
+	}
+	return float64(u.Utime.Sec+u.Stime.Sec) + float64(u.Utime.Usec+u.Stime.Usec)/1e6
 }

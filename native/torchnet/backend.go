@@ -29,8 +29,12 @@ type Backend struct {
 	// ChunkSize is the most examples a per-example pass takes at once
 	// (0: chosen from the memory at hand, see AutoChunk).
 	ChunkSize int
-	auto      int
-	examples  []*Examples // handed out by NewExamples, freed by DropExamples
+	// Form is how per-example passes treat convolutions: "auto" or ""
+	// (per layer, GhostCheaper), "ghost" or "grouped" (every layer; see
+	// Forms). It changes the cost, not the result.
+	Form     string
+	auto     int
+	examples []*Examples // handed out by NewExamples, freed by DropExamples
 }
 
 var _ optim.Backend[Vec, *Examples] = (*Backend)(nil)

@@ -5,20 +5,18 @@ package torchnet
 import (
 	"fmt"
 
-	"github.com/sugarme/gotch"
-	"github.com/sugarme/gotch/ts"
-
 	"github.com/samlab/samlab/core/optim"
 )
 
 // MaxAutoChunk caps the automatic chunk: beyond it a larger chunk saves
 // little time and costs memory linearly.
-const MaxAutoChunk = 32
+const MaxAutoChunk = 128
 
-// cpuChunkBytes is the automatic chunk's memory target on a CPU, where
-// chunks larger than the caches run slower, not faster (ResNet18 on two
-// cores: chunk 4-8 beats 16 and 32; the small CNN prefers 32).
-const cpuChunkBytes = 1 << 30
+// cpuChunkBytes caps the automatic chunk's memory on a CPU. With the ghost
+// form the deep layers keep no per-example weights, and ResNet18-LN at
+// batch 128 fits one chunk (about 5.5 GB) where half the available memory
+// allows it; the grouped form preferred small chunks (docs/speed.md).
+const cpuChunkBytes = 8 << 30
 
 // Chunk returns the most examples one per-example pass takes: ChunkSize
 // when set, otherwise the automatic chunk (AutoChunk).
@@ -33,37 +31,32 @@ func (b *Backend) Chunk() int {
 }
 
 // ExampleBytes estimates the memory one example of a per-example pass
-// holds: its gradient G_k of the convolution and normalisation parameters
-// (linear layers keep factored gradients) and twelve times its forward
-// activations (values, probes and their gradients, the second pass's
-// grouped outputs and what autograd saves), in bytes of float32. The factor
-// is calibrated on the measured peak (ResNet18: about 150 MB per example).
+// holds, in bytes of float32: what it keeps between the passes (a
+// grouped-form convolution's gradient G_k, a ghost-form convolution's input
+// and output error, a linear layer's two factors, a norm's affine
+// gradients), four times its forward activations (values, probes and
+// their gradients, the second pass's extra outputs and what autograd
+// saves; each block's other intermediates are freed when it ends), and a
+// ghost-form layer's unfolded inputs and cross-Gram in the perturbed pass.
+// The factor is calibrated on the measured peak (ResNet18-LN, chunk 32
+// against chunk 8: about 40 MB per example in the auto form).
 func (b *Backend) ExampleBytes() int64 {
-	var params int64
-	lin := b.Net.linearParams()
-	for i, p := range b.Net.params {
-		if !lin[i] {
-			c := int64(1)
-			for _, d := range p.shape {
-				c *= d
-			}
-			params += c
+	layers, act := b.Net.shapes()
+	var keep, extra int64
+	for _, l := range layers {
+		switch {
+		case l.kind == 'n':
+			keep += 2 * l.c
+		case l.kind == 'l':
+			keep += l.d + l.c
+		case b.ghostLayer(l):
+			keep += l.in + l.t*l.c
+			extra += 2*l.t*l.d + l.t*l.t
+		default:
+			keep += l.d * l.c
 		}
 	}
-	var act int64
-	s := b.Net.Spec
-	// Plain tensors in: no graph is built.
-	x := ts.MustZeros([]int64{1, int64(s.InC), int64(s.H), int64(s.W)}, gotch.Float, b.Net.Device)
-	w := b.Net.Zeros()
-	f := &pass{n: b.Net, p: w, train: true}
-	f.forward(x)
-	for _, t := range f.tmp {
-		act += int64(t.Numel())
-	}
-	f.release()
-	w.Drop()
-	x.MustDrop()
-	return 4 * (params + 12*act)
+	return 4 * (keep + extra + 4*act)
 }
 
 // memBudget returns the bytes per-example passes may use: half of the
@@ -81,7 +74,7 @@ func memAvailable() int64 { return 1024 * ProcKiB("/proc/meminfo", "MemAvailable
 
 // AutoChunk returns the chunk used when ChunkSize is 0. On a CPU it is the
 // largest up to MaxAutoChunk whose estimated memory (ExampleBytes per
-// example) stays within 1 GiB and within the budget (half the available
+// example) stays within cpuChunkBytes and within the budget (half the available
 // memory); on a GPU it is MaxAutoChunk (gotch ends the process on a
 // LibTorch error, out-of-memory included: start again with a smaller chunk).
 func (b *Backend) AutoChunk() int {

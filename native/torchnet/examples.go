@@ -3,24 +3,36 @@
 package torchnet
 
 import (
+	"math"
+
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 )
 
 // Examples is the LibTorch backend's per-example batch value: the images
-// and labels of one chunk of examples and each example's gradient G_k. For
-// the convolution and normalisation parameters G holds it stacked, one
-// tensor [n, ...shape] per parameter; a linear layer's per-example gradient
-// is rank one, delta_k h_k^T (and delta_k for the bias), so lin keeps its
-// factors instead (G is nil there): the layer's output error delta [n,out]
-// and its input h [n,in].
+// and labels of one chunk of examples and each example's gradient G_k, in
+// one of three forms per layer. A grouped-form convolution's and every
+// normalisation's gradients are stacked in G, one tensor [n, ...shape] per
+// parameter; a linear layer's per-example gradient is rank one,
+// delta_k h_k^T (and delta_k for the bias), so lin keeps its factors
+// instead: the layer's output error delta [n,out] and its input h [n,in]; a
+// ghost-form convolution (Backend.Form, GhostCheaper) keeps its input and
+// output error in ghost and never forms G_k.
+//
+// Every stored gradient is G_k/s_k, where s_k = max_j |r_kj| is the largest
+// entry of the example's residual (the backward pass starts from r_k/s_k):
+// a well-fit example's gradient may be far below float32's range when
+// squared, but its direction is as defined as anyone's (issue 19.1,
+// optim.AscentScale). The norm reported is s_k ||G_k/s_k||, in float64.
 type Examples struct {
-	n    int
-	x, y *ts.Tensor // the chunk's inputs [n,C,H,W] and labels [n]
-	own  bool       // x and y are copies to drop
-	yh   []int
-	G    Vec
-	lin  map[int]linGrad // by the index of the layer's weight
+	n     int
+	x, y  *ts.Tensor // the chunk's inputs [n,C,H,W] and labels [n]
+	own   bool       // x and y are copies to drop
+	yh    []int
+	scale []float64 // s_k
+	G     Vec
+	lin   map[int]linGrad   // by the index of the layer's weight
+	ghost map[int]ghostGrad // by the index of the layer's weight
 }
 
 // linGrad is a linear layer's per-example gradients in factored form.
@@ -36,7 +48,11 @@ func (e *Examples) drop() {
 		l.delta.MustDrop()
 		l.h.MustDrop()
 	}
-	e.x, e.y, e.G, e.lin, e.own = nil, nil, nil, nil, false
+	for _, g := range e.ghost {
+		g.delta.MustDrop()
+		g.in.MustDrop()
+	}
+	e.x, e.y, e.G, e.lin, e.ghost, e.own = nil, nil, nil, nil, nil, false
 }
 
 // Per-example passes evaluate a whole chunk at once, as vmap batches them
@@ -99,33 +115,37 @@ func (f *pass) affine(xh, scale, shift *ts.Tensor) *ts.Tensor {
 }
 
 // eachOps evaluates the plain layers at the shared parameters and adds a
-// zero "probe" leaf to each layer's output: the backward pass leaves in
-// each probe's gradient the layer's per-example output error delta, from
-// which exampleGrads forms each example's parameter gradient.
+// zero "probe" leaf to each convolution's and linear layer's output (in
+// place): the backward pass leaves in each probe's gradient the layer's
+// per-example output error delta, from which ExampleGrads forms each
+// example's parameter gradient. A norm's affine parameters are replicated
+// per example as leaves [n,C], whose gradients are the per-example ones.
 type eachOps struct {
 	f      *pass
 	probes *[]probe // in forward order (the norms' sums must not depend on map order)
 }
 
 // probe is one layer's output error (the probe leaf, then its gradient) and
-// its input (convolution, linear) or normalised input (normalisation).
+// its input (convolution, linear), or a norm's per-example affine leaves.
 type probe struct {
-	kind  byte // 'c' conv, 'n' norm, 'l' linear
-	key   int  // the index of the layer's (first) parameter
-	conv  convL
-	norm  normL
-	in    *ts.Tensor
-	delta *ts.Tensor
+	kind        byte // 'c' conv, 'n' norm, 'l' linear
+	key         int  // the index of the layer's (first) parameter
+	conv        convL
+	norm        normL
+	in          *ts.Tensor
+	delta       *ts.Tensor
+	gamma, beta *ts.Tensor
 }
 
 func (o eachOps) watch(key int, p probe, out *ts.Tensor) *ts.Tensor {
 	f := o.f
-	p.in = f.keep(p.in.MustDetach(false)) // a constant in the gradient formulas
-	p.delta = f.keep(out.MustZerosLike(false))
+	p.in = f.hold(p.in.MustDetach(false)) // a constant in the gradient formulas
+	p.delta = f.hold(out.MustZerosLike(false))
 	p.delta.MustRequiresGrad_(true)
 	p.key = key
 	*o.probes = append(*o.probes, p)
-	return f.keep(out.MustAdd(p.delta, false))
+	out.MustAdd_(p.delta) // out is no saved input of any node yet
+	return out
 }
 
 func (o eachOps) conv(c convL, x *ts.Tensor) *ts.Tensor {
@@ -137,10 +157,16 @@ func (o eachOps) norm(l normL, x *ts.Tensor) *ts.Tensor {
 		return x
 	}
 	f := o.f
-	xh := f.normalise(l, x)
-	w := f.keep(f.p[l.w].MustReshape([]int64{1, -1, 1, 1}, false))
-	b := f.keep(f.p[l.b].MustReshape([]int64{1, -1, 1, 1}, false))
-	return o.watch(l.w, probe{kind: 'n', norm: l, in: xh}, f.keep(b.MustAddcmul(xh, w, false)))
+	n := x.MustSize()[0]
+	rep := func(i int) *ts.Tensor {
+		p := f.keep(f.p[i].MustUnsqueeze(0, false))
+		t := f.hold(p.MustRepeat([]int64{n, 1}, false))
+		t.MustRequiresGrad_(true)
+		return t
+	}
+	p := probe{kind: 'n', key: l.w, norm: l, gamma: rep(l.w), beta: rep(l.b)}
+	*o.probes = append(*o.probes, p)
+	return f.affine(f.normalise(l, x), p.gamma, p.beta)
 }
 
 func (o eachOps) linear(l [2]int, h *ts.Tensor) *ts.Tensor {
@@ -172,6 +198,10 @@ func (o atOps) conv(c convL, x *ts.Tensor) *ts.Tensor {
 	y := f.conv(c, x)
 	if o.G == nil {
 		return y
+	}
+	if g, ok := o.e.ghost[c.w]; ok {
+		cv := f.keep(o.c.MustReshape([]int64{-1, 1, 1}, false))
+		return f.keep(y.MustAdd(f.ghostTerm(c, x, g, cv, y), false))
 	}
 	d := f.grouped(c, x, o.G[c.w])
 	return f.keep(y.MustAddcmul(d, o.cview(d), false))
@@ -220,11 +250,12 @@ func (o atOps) linear(l [2]int, h *ts.Tensor) *ts.Tensor {
 }
 
 // at returns the layer evaluator for w + c_k G_k over e's chunk (c nil: w).
+// The stored gradients are G_k/s_k, so they are scaled by c_k s_k.
 func (f *pass) at(e *Examples, c []float64) atOps {
 	cf := make([]float32, e.n)
 	for k := range cf {
 		if c != nil {
-			cf[k] = float32(c[k])
+			cf[k] = float32(c[k] * e.scale[k])
 		}
 	}
 	o := atOps{f: f, c: f.keep(FromFloat32(cf, []int64{int64(e.n)}, f.n.Device))}
@@ -245,19 +276,46 @@ func (b *Backend) chunkInputs(e *Examples, chunk []int) {
 	}
 }
 
-// residualsFrom sets r (n*K) to softmax(logits) - onehot(y).
+// residualsFrom sets r (n*K) to softmax(logits) - onehot(y). The true
+// class's entry is minus the sum of the others (p_y - 1 in float32 is 0 for
+// a well-fit example, whose other probabilities are tiny but not zero).
 func (b *Backend) residualsFrom(r []float64, logits *ts.Tensor, y []int) {
 	k := b.Net.Spec.K
 	pr := logits.MustSoftmax(1, gotch.Float, false)
 	defer pr.MustDrop()
 	probs := make([]float32, len(y)*k)
 	ToFloat32(pr, probs)
-	for j, p := range probs {
-		r[j] = float64(p)
+	for i, c := range y {
+		o := 0.0
+		for j, p := range probs[i*k : (i+1)*k] {
+			r[i*k+j] = float64(p)
+			if j != c {
+				o += float64(p)
+			}
+		}
+		r[i*k+c] = -o
 	}
-	for j, c := range y {
-		r[j*k+c]--
+}
+
+// residualScales sets s[k] = max_j |r_kj| (1 where r_k is zero) and returns
+// r_k/s_k as a [n,K] tensor on the device.
+func (b *Backend) residualScales(s, r []float64) *ts.Tensor {
+	k := b.Net.Spec.K
+	rs := make([]float32, len(r))
+	for i := range s {
+		m := 0.0
+		for _, v := range r[i*k : (i+1)*k] {
+			m = max(m, math.Abs(v))
+		}
+		if !(m > 0) || math.IsInf(m, 0) {
+			m = 1
+		}
+		s[i] = m
+		for j, v := range r[i*k : (i+1)*k] {
+			rs[i*k+j] = float32(v / m)
+		}
 	}
+	return FromFloat32(rs, []int64{int64(len(s)), int64(k)}, b.Net.Device)
 }
 
 // sumCrossEntropy returns the summed cross-entropy of logits against y.
@@ -275,7 +333,10 @@ func (b *Backend) NewExamples() *Examples {
 }
 
 // ExampleGrads computes every example's gradient of the chunk in one
-// backward pass of the summed loss (eachOps).
+// backward pass (eachOps), started from each example's residual divided by
+// its largest entry (Examples), and each example's norm: from the stored
+// gradient (grouped form, norms), its factors (linear layers) or the Grams
+// of its factors (ghost form).
 func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []int) float64 {
 	b.chunkInputs(e, chunk)
 	n := int64(e.n)
@@ -284,9 +345,13 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 	o := eachOps{f: f, probes: new([]probe)}
 	logits, _ := f.walk(o, e.x)
 	loss := f.sumCrossEntropy(logits, e.y)
-	loss.MustBackward()
 	v := scalarValue(loss)
 	b.residualsFrom(r, logits, e.yh)
+	e.scale = append(e.scale[:0], make([]float64, n)...)
+	rt := f.keep(b.residualScales(e.scale, r[:int(n)*b.Net.Spec.K]))
+	prod := f.keep(logits.MustMul(rt, false))
+	obj := f.keep(prod.MustSum(gotch.Float, false))
+	obj.MustBackward() // the gradient of sum_k <r_k/s_k, f_k>: J_k^T r_k/s_k
 
 	// sq collects per-example squared norms [n], one per parameter.
 	var sq []*ts.Tensor
@@ -297,12 +362,22 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 		}
 		return f.keep(s.MustReshape([]int64{n, -1}, false).MustSumDimIntlist([]int64{1}, false, gotch.Float, true))
 	}
-	e.G, e.lin = make(Vec, len(w)), map[int]linGrad{}
+	e.G, e.lin, e.ghost = make(Vec, len(w)), map[int]linGrad{}, map[int]ghostGrad{}
 	for _, p := range *o.probes {
 		key := p.key
+		if p.kind == 'n' { // the leaves' gradients: dgamma_k, dbeta_k [n,C]
+			l := p.norm
+			e.G[l.w], e.G[l.b] = p.gamma.MustGrad(false), p.beta.MustGrad(false)
+			sq = append(sq, sumRows(e.G[l.w]), sumRows(e.G[l.b]))
+			continue
+		}
 		d := f.keep(p.delta.MustGrad(false))
-		switch p.kind {
-		case 'c': // dW_k = delta_k (*) x_k: unfolded input times output error
+		switch {
+		case p.kind == 'c' && b.ghost(p.conv, d): // keep the factors; the norm from their Grams
+			g := ghostGrad{in: p.in.MustShallowClone(), delta: d.MustDetach(false)}
+			e.ghost[key] = g
+			sq = append(sq, f.ghostSquares(p.conv, g))
+		case p.kind == 'c': // dW_k = delta_k (*) x_k: unfolded input times output error
 			c := p.conv
 			ks := w[c.w].MustSize() // [out, in, kh, kw]
 			cols := p.in.MustIm2col([]int64{ks[2], ks[3]}, []int64{1, 1}, []int64{c.pad, c.pad}, []int64{c.stride, c.stride}, false)
@@ -313,13 +388,7 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 			dl.MustDrop()
 			e.G[key] = g.MustReshape([]int64{n, ks[0], ks[1], ks[2], ks[3]}, true)
 			sq = append(sq, sumRows(e.G[key]))
-		case 'n': // dgamma_k = sum_hw delta_k * xhat_k, dbeta_k = sum_hw delta_k
-			l := p.norm
-			dx := f.keep(d.MustMul(p.in, false))
-			e.G[l.w] = dx.MustSumDimIntlist([]int64{2, 3}, false, gotch.Float, false)
-			e.G[l.b] = d.MustSumDimIntlist([]int64{2, 3}, false, gotch.Float, false)
-			sq = append(sq, sumRows(e.G[l.w]), sumRows(e.G[l.b]))
-		case 'l': // rank one: delta_k [h_k; 1]^T, kept factored
+		case p.kind == 'l': // rank one: delta_k [h_k; 1]^T, kept factored
 			g := linGrad{delta: d.MustDetach(false), h: p.in.MustShallowClone()}
 			e.lin[key] = g
 			// ||delta_k [h_k; 1]^T||^2 = ||delta_k||^2 (||h_k||^2 + 1)
@@ -329,11 +398,10 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 	}
 	st := f.keep(ts.MustStack(sq, 0))
 	tot := f.keep(st.MustSumDimIntlist([]int64{0}, false, gotch.Float, false))
-	nt := f.keep(tot.MustSqrt(false))
 	nf := make([]float32, n)
-	ToFloat32(nt, nf)
+	ToFloat32(tot, nf)
 	for k, x := range nf {
-		norm[k] = float64(x)
+		norm[k] = e.scale[k] * math.Sqrt(max(0, float64(x)))
 	}
 	return v / float64(n)
 }
@@ -347,16 +415,32 @@ func (f *pass) forwardAt(e *Examples, c []float64) *ts.Tensor {
 
 // GradAt sets dst = mean_k grad l_k(w + c_k G_k): one forward of the chunk
 // at its per-example weights, built from one shared leaf so the backward
-// pass sums the examples' gradients into it.
+// pass sums the examples' gradients into it. The backward pass starts from
+// the residuals r_k(w + c_k G_k) (residualsFrom: exact for a well-fit
+// example, where autograd's p_y - 1 rounds to 0 in float32).
 func (b *Backend) GradAt(dst, w Vec, e *Examples, c []float64) {
 	l := leaves(w)
 	f := &pass{n: b.Net, train: true, p: l}
 	defer f.done()
 	logits := f.forwardAt(e, c)
-	loss := f.sumCrossEntropy(logits, e.y)
-	loss.MustBackward()
+	r := make([]float64, e.n*b.Net.Spec.K)
+	b.residualsFrom(r, logits, e.yh)
+	f.backwardFrom(logits, r)
 	takeGrads(dst, l)
 	b.Scale(dst, 1/float64(e.n))
+}
+
+// backwardFrom runs the backward pass of sum_k <r_k, logits_k>.
+func (f *pass) backwardFrom(logits *ts.Tensor, r []float64) {
+	s := logits.MustSize()
+	rv := make([]float32, s[0]*s[1])
+	for j, v := range r[:len(rv)] {
+		rv[j] = float32(v)
+	}
+	rt := f.keep(FromFloat32(rv, s, f.n.Device))
+	prod := f.keep(logits.MustMul(rt, false))
+	sum := f.keep(prod.MustSum(gotch.Float, false))
+	sum.MustBackward()
 }
 
 // ResidualsAt sets r to r_k(w + c_k G_k) for e's chunk.
@@ -377,14 +461,7 @@ func (b *Backend) VJPAt(dst, w Vec, e *Examples, c, r []float64) {
 	f := &pass{n: b.Net, train: true, p: l}
 	defer f.done()
 	logits := f.forwardAt(e, c)
-	rv := make([]float32, e.n*b.Net.Spec.K)
-	for j, v := range r[:len(rv)] {
-		rv[j] = float32(v)
-	}
-	rt := f.keep(FromFloat32(rv, []int64{int64(e.n), int64(b.Net.Spec.K)}, b.Net.Device))
-	prod := f.keep(logits.MustMul(rt, false))
-	s := f.keep(prod.MustSum(gotch.Float, false))
-	s.MustBackward()
+	f.backwardFrom(logits, r)
 	takeGrads(dst, l)
 	b.Scale(dst, 1/float64(e.n))
 }

@@ -207,18 +207,6 @@ func (n *Net) LastWeight() int { return n.lastW }
 // the classifier), penalised by Reg-SGD.
 func (n *Net) HiddenDim() int { return int(n.hidden) }
 
-// linearParams reports, per parameter index, whether it belongs to a
-// linear layer (weight or bias).
-func (n *Net) linearParams() []bool {
-	lin := make([]bool, len(n.params))
-	for _, l := range [][2]int{n.fc, n.fc1} {
-		if l != [2]int{} {
-			lin[l[0]], lin[l[1]] = true, true
-		}
-	}
-	return lin
-}
-
 // NumValues returns the number of parameter values (11,173,962 for the
 // CIFAR ResNet18).
 func (n *Net) NumValues() int {
@@ -294,7 +282,10 @@ type pass struct {
 	train  bool // BatchNorm uses batch statistics
 	update bool // BatchNorm updates its running statistics (train only)
 	tmp    []*ts.Tensor
+	held   []*ts.Tensor // kept past scope ends (probes), dropped by release
 	sc     []*ts.Scalar
+	count  bool  // count the values of every kept tensor in made
+	made   int64 // (for the memory estimate, ExampleBytes)
 }
 
 func (f *pass) scalar(v float64) *ts.Scalar {
@@ -312,7 +303,32 @@ func (f *pass) dropScalars() {
 
 func (f *pass) keep(t *ts.Tensor) *ts.Tensor {
 	f.tmp = append(f.tmp, t)
+	if f.count {
+		f.made += int64(t.Numel())
+	}
 	return t
+}
+
+// hold keeps t until release, past the end of its scope.
+func (f *pass) hold(t *ts.Tensor) *ts.Tensor {
+	f.held = append(f.held, t)
+	return t
+}
+
+// scope returns a mark for endScope.
+func (f *pass) scope() int { return len(f.tmp) }
+
+// endScope drops the tensors kept since mark except out, which it keeps:
+// a block's intermediates that autograd did not save (it holds its own
+// references to those it did) are freed as soon as the block is done.
+func (f *pass) endScope(mark int, out *ts.Tensor) *ts.Tensor {
+	for _, t := range f.tmp[mark:] {
+		if t != out {
+			t.MustDrop()
+		}
+	}
+	f.tmp = append(f.tmp[:mark], out)
+	return out
 }
 
 // done releases the pass's tensors and scalars.
@@ -322,10 +338,10 @@ func (f *pass) done() {
 }
 
 func (f *pass) release() {
-	for _, t := range f.tmp {
+	for _, t := range append(f.tmp, f.held...) {
 		t.MustDrop()
 	}
-	f.tmp = f.tmp[:0]
+	f.tmp, f.held = f.tmp[:0], f.held[:0]
 }
 
 func (f *pass) conv(c convL, x *ts.Tensor) *ts.Tensor {
@@ -379,15 +395,17 @@ func (f *pass) walk(o layerOps, x *ts.Tensor) (logits, hidden *ts.Tensor) {
 		return o.linear(n.fc, hidden), hidden
 	}
 	if n.isResNet {
-		h := f.relu(o.norm(n.stemN, o.conv(n.stem, x)))
+		mark := f.scope()
+		h := f.endScope(mark, f.relu(o.norm(n.stemN, o.conv(n.stem, x))))
 		for _, b := range n.blocks {
+			mark := f.scope()
 			r := f.relu(o.norm(b.n1, o.conv(b.c1, h)))
 			r = o.norm(b.n2, o.conv(b.c2, r))
 			sc := h
 			if b.sc != nil {
 				sc = o.norm(b.sn, o.conv(*b.sc, h))
 			}
-			h = f.relu(f.keep(r.MustAdd(sc, false)))
+			h = f.endScope(mark, f.relu(f.keep(r.MustAdd(sc, false))))
 		}
 		pooled := f.keep(h.MustAdaptiveAvgPool2d([]int64{1, 1}, false))
 		hidden = f.keep(pooled.MustFlatten(1, -1, false))
@@ -396,8 +414,10 @@ func (f *pass) walk(o layerOps, x *ts.Tensor) (logits, hidden *ts.Tensor) {
 	pool := func(t *ts.Tensor) *ts.Tensor {
 		return f.keep(t.MustMaxPool2d([]int64{2, 2}, []int64{2, 2}, []int64{0, 0}, []int64{1, 1}, false, false))
 	}
-	h := pool(f.relu(o.norm(n.n1, o.conv(n.c1, x))))
-	h = pool(f.relu(o.norm(n.n2, o.conv(n.c2, h))))
+	mark := f.scope()
+	h := f.endScope(mark, pool(f.relu(o.norm(n.n1, o.conv(n.c1, x)))))
+	mark = f.scope()
+	h = f.endScope(mark, pool(f.relu(o.norm(n.n2, o.conv(n.c2, h)))))
 	flat := f.keep(h.MustFlatten(1, -1, false))
 	hidden = f.relu(o.linear(n.fc1, flat))
 	return o.linear(n.fc, hidden), hidden

@@ -36,7 +36,7 @@ type Options struct {
 // malformed app flags return an error.
 func ParseArgs(args []string) (Options, error) {
 	var o Options
-	p := sim.PresetParams(sim.PresetOf(args))
+	p := sim.Start(args)
 	fs := p.FlagSet("samlab")
 	fs.IntVar(&o.Frames, "frames", 0, "end after this many frames (0: run until closed)")
 	fs.StringVar(&o.Screenshot, "screenshot", "", "write the last frame to this PNG file and end")

@@ -81,10 +81,12 @@ func Next(ladder []float64, cur float64, d int) float64 {
 	return ladder[0]
 }
 
-// edit returns a copy of p to change: Methods copied, Steps 0.
+// edit returns a copy of p to change: Methods copied, Steps 0, outside
+// the tour (a changed experiment is no longer the tour's scene).
 func edit(p Params) Params {
 	p.Methods = slices.Clone(p.Methods)
 	p.Steps = 0
+	p.Tour = 0
 	return p
 }
 

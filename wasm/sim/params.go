@@ -101,6 +101,8 @@ type Params struct {
 	// share of its panel's last update (ShareRadius) instead of at one
 	// size: the gradient-share view.
 	Shares bool
+	// Tour is the guided tour's step (1..len(Tour); 0: outside the tour).
+	Tour int
 }
 
 // Default returns the parameters of the page without a query: SGD beside
@@ -158,6 +160,7 @@ func (p *Params) FlagSet(name string) *flag.FlagSet {
 	fs.BoolVar(&p.Test, "test", p.Test, "show the test points")
 	fs.BoolVar(&p.Paused, "paused", p.Paused, "start paused")
 	fs.BoolVar(&p.Shares, "shares", p.Shares, "draw each training point with an area proportional to its share of the update")
+	fs.IntVar(&p.Tour, "tour", p.Tour, fmt.Sprintf("guided tour step, 1 to %d (0: none)", len(Tour)))
 	return fs
 }
 
@@ -226,6 +229,9 @@ func (p Params) Validate() error {
 	if p.Steps < 0 || p.Steps > MaxSteps {
 		add("steps must be in [0, %d] (got %d)", MaxSteps, p.Steps)
 	}
+	if p.Tour < 0 || p.Tour > len(Tour) {
+		add("tour must be in [0, %d] (got %d)", len(Tour), p.Tour)
+	}
 	if p.Speed < 1 || p.Speed > MaxSpeed {
 		add("speed must be in [1, %d] (got %d)", MaxSpeed, p.Speed)
 	}
@@ -237,7 +243,7 @@ func (p Params) Validate() error {
 // registers on the returned flag set's siblings are not known here: use
 // FlagSet directly to add them.
 func Parse(args []string) (Params, error) {
-	p := PresetParams(PresetOf(args))
+	p := Start(args)
 	fs := p.FlagSet("samlab-demo")
 	if err := fs.Parse(args); err != nil {
 		return Default(), fmt.Errorf("arguments: %w", err)
@@ -315,6 +321,9 @@ func (p Params) Query() string {
 	if p.Shares {
 		add("shares", "true")
 	}
+	if p.Tour > 0 {
+		add("tour", strconv.Itoa(p.Tour))
+	}
 	return strings.Join(kv, "&")
 }
 
@@ -323,7 +332,7 @@ func (p Params) Query() string {
 func (p Params) Args() []string {
 	v, _ := url.ParseQuery(p.Query())
 	var out []string
-	for _, k := range []string{"preset", "methods", "noise", "rho", "lr", "model", "width", "n", "seed", "speed", "steps", "test", "shares"} {
+	for _, k := range []string{"preset", "methods", "noise", "rho", "lr", "model", "width", "n", "seed", "speed", "steps", "test", "shares", "tour"} {
 		if x, ok := v[k]; ok {
 			out = append(out, "-"+k+"="+x[0])
 		}

@@ -69,7 +69,7 @@ desktop: desktop-deps
 
 ## test-web: the server's tests and the real-browser tests (headless Chromium)
 test-web: web-deps wasm
-	$(GO) test -count=1 -timeout 6m -tags browser -v ./cmd/samlab-web/
+	$(GO) test -count=1 -timeout 20m -tags browser -v ./cmd/samlab-web/
 
 ## test-desktop: the app's window test under Xvfb
 test-desktop: desktop-deps xvfb-deps

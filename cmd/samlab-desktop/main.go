@@ -5,8 +5,9 @@
 //	samlab-desktop -methods=sgd,1sam -noise=0.3 -rho=0.05 -seed=7
 //
 // and -screenshot FILE -frames N to save frame N as a PNG and quit.
-// Without a display (DISPLAY and WAYLAND_DISPLAY unset on Linux) it checks
-// its flags, then says so and exits 1; run it under xvfb-run there.
+// Without a display (DISPLAY and WAYLAND_DISPLAY unset on Linux, or a
+// DISPLAY whose X server cannot be reached) it checks its flags, then says
+// so in one line and exits 1; run it under xvfb-run there.
 package main
 
 import (

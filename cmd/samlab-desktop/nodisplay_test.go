@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,6 +109,49 @@ func TestNoDisplay(t *testing.T) {
 	app.Usage(&want)
 	if err != nil || string(out) != want.String() {
 		t.Errorf("-h without a display: %v\n%s\nwant\n%s", err, out, want.String())
+	}
+}
+
+// TestUnreachableDisplay: with DISPLAY set to a display no X server
+// listens on, the binary says so in one line and exits 1 (GLFW used to
+// panic with a stack trace), and -h and bad flags answer as usual.
+func TestUnreachableDisplay(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the display variables are Linux's")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "samlab-desktop")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Skipf("go build: %v\n%s", err, out)
+	}
+	display := ":" + strconv.Itoa(7000+os.Getpid()%1000) // no server there
+	env := append(withoutDisplay(), "DISPLAY="+display)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 1, "samlab-desktop: cannot reach the display DISPLAY=" + display + " (no X server listens on /tmp/.X11-unix/X"},
+		{[]string{"-noise=0.9"}, 2, preflight.Hint},
+		{[]string{"-h"}, 0, "usage: samlab-desktop [flags]"},
+	} {
+		cmd := exec.Command(bin, c.args...)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		}
+		msg := stderr.String()
+		if code != c.code || !strings.HasPrefix(msg, c.want) && !strings.Contains(msg, c.want) || strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine ") {
+			t.Errorf("%q: status %d, stderr %q; want status %d and %q", c.args, code, msg, c.code, c.want)
+		}
+		if c.code != 0 && strings.Count(msg, "\n") != 1 {
+			t.Errorf("%q: stderr %q, want one line", c.args, msg)
+		}
 	}
 }
 

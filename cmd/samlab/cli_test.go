@@ -76,6 +76,13 @@ func TestBadInputToy(t *testing.T) {
 	os.WriteFile(frac, []byte("preset: demo\ntrain:\n  steps: 20.5\n"), 0o644)
 	os.WriteFile(nan, []byte("preset: demo\ntrain:\n  lr: .nan\n"), 0o644)
 	os.WriteFile(huge, []byte("preset: highdim\ndata:\n  d: 1000000000\n"), 0o644)
+	typo := filepath.Join(t.TempDir(), "typo.yaml")
+	os.WriteFile(typo, []byte("preset: demo\nseed: 3\n"), 0o644)
+	kind := filepath.Join(t.TempDir(), "kind.yaml")
+	os.WriteFile(kind, []byte("preset: demo\ndata:\n  noise: lots\n"), 0o644)
+	// Within every documented bound, far beyond any machine's memory.
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	os.WriteFile(big, []byte("preset: demo\nseeds: 16\ndata:\n  n_train: 100000\n  n_test: 100000\nmodel:\n  kind: mlp\n  hidden: [4096, 4096, 4096]\n"), 0o644)
 	ro := t.TempDir()
 	os.Chmod(ro, 0o555)
 	t.Cleanup(func() { os.Chmod(ro, 0o755) })
@@ -91,6 +98,9 @@ func TestBadInputToy(t *testing.T) {
 		{[]string{"toy", "--config", huge, "--out", "o"}, 1, "d must be in [2, 50000000] (got 1000000000)"},
 		{[]string{"toy", "--trace", "t.json", "--trace-method", "adam", "--out", "o"}, 1, `-trace-method: unknown method "adam"`},
 		{[]string{"toy", "--trace", "/nonexistent/dir/t.json", "--out", "o"}, 1, "-trace /nonexistent/dir/t.json"},
+		{[]string{"toy", "--config", big, "--workers", "16", "--out", "o"}, 1, "this experiment needs about "},
+		{[]string{"toy", "--config", typo, "--out", "o"}, 1, `line 2: unknown key "seed" (did you mean "seeds"?)`},
+		{[]string{"toy", "--config", kind, "--out", "o"}, 1, `line 3: data.noise: "lots" is not a number`},
 		{[]string{"toy", "extra", "--out", "o"}, 2, `unexpected argument "extra"`},
 		{[]string{"toy", "--bogus"}, 2, "flag provided but not defined: -bogus (samlab toy -h lists the flags)"},
 		{[]string{"toy", "--steps", "x"}, 2, `invalid value "x" for flag -steps`},
@@ -109,8 +119,37 @@ func TestBadInputReport(t *testing.T) {
 	checkBadInputs(t, []badInput{
 		{[]string{"report", "--seeds", "-1", "--out", "r"}, 1, "-seeds must be in [0, 1000], 0 meaning the default (got -1)"},
 		{[]string{"report", "--workers", "-3", "--out", "r"}, 1, "-workers must be in [0, 1000]"},
+		{[]string{"report", "--seeds", "12", "--max-seeds", "11", "--out", "r"}, 1, "-max-seeds 11: plan: max seeds must be >= seeds (got 11 < 12)"},
 		{[]string{"report", "now", "--out", "r"}, 2, `unexpected argument "now"`},
 		{[]string{"report", "--deep", "nowhere", "--out", "r"}, 1, "-deep: deep: lstat nowhere: no such file or directory"},
 		{[]string{"report", "--out", "/proc/r"}, 1, "-out /proc/r"},
 	})
+}
+
+// TestToyErrorsAllAtOnce: every invalid train.* value is reported in one
+// go, one line each, as the docs say.
+func TestToyErrorsAllAtOnce(t *testing.T) {
+	if os.Getenv("SAMLAB_DATA_ARGS") != "" {
+		t.Skip("in the child")
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("preset: demo\ntrain:\n  lr: -1\n  momentum: 2\n  weight_decay: -3\n  rho: -4\n  gamma_last: .inf\n  steps: -5\n  batch: -6\n  record_every: -7\n"), 0o644)
+	code, _, stderr := runMain(t, dir, "toy", "--config", cfg, "--out", "o")
+	want := []string{
+		"samlab toy: train: lr must be > 0 and finite (got -1)",
+		"samlab toy: train: momentum must be in [0, 1) (got 2)",
+		"samlab toy: train: weight_decay must be >= 0 and finite (got -3)",
+		"samlab toy: train: rho must be >= 0 and finite (got -4)",
+		"samlab toy: train: gamma_last must be >= 0 and finite (got +Inf)",
+		"samlab toy: train: batch must be >= 0, 0 meaning full batch (got -6)",
+		"samlab toy: train: steps must be in [0, 10000000] (got -5)",
+		"samlab toy: train: record_every must be >= 0 (got -7)",
+	}
+	if code != 1 || strings.TrimSpace(stderr) != strings.Join(want, "\n") {
+		t.Errorf("exit %d, stderr\n%s\nwant\n%s", code, stderr, strings.Join(want, "\n"))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
+		t.Error("wrote o")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,13 +22,14 @@ func init() {
 	register("data", "download a dataset where train reads it (data fetch cifar10)", runData)
 }
 
-const dataUsage = `usage: samlab data fetch cifar10 [--dir data/cifar10] [--force] [--url U] [--md5 M]
+const dataUsage = `usage: samlab data fetch cifar10 [--dir data/cifar10] [--force] [--url U] [--md5 M] [--max-bytes N]
 
-Downloads the official CIFAR-10 binary archive over HTTPS, checks its MD5,
-and extracts it into --dir, where samlab train --dataset cifar10 reads it.
-A folder that already holds a verified copy is left alone (no network).
-fashion-mnist and mnist are not downloaded: samlab data fetch fashion-mnist
-checks for Debian's dataset-fashion-mnist package and says how to get it.
+Downloads the official CIFAR-10 binary archive over HTTPS, checks its size
+and MD5, and extracts its six batches and two notes into --dir, where
+samlab train --dataset cifar10 reads them. A folder that already holds a
+verified copy is left alone (no network). fashion-mnist and mnist are not
+downloaded: samlab data fetch fashion-mnist checks for Debian's
+dataset-fashion-mnist package and says how to get it.
 `
 
 // dataCmd is the data command with its outputs and source; tests replace
@@ -46,7 +48,7 @@ func runData(ctx context.Context, args []string) error {
 
 func (c dataCmd) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New("missing subcommand: want fetch (samlab data fetch cifar10)")
+		return flagError{errors.New("missing subcommand: want fetch (samlab data fetch cifar10)")}
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -55,7 +57,7 @@ func (c dataCmd) run(ctx context.Context, args []string) error {
 	case "fetch":
 		return c.fetch(ctx, args[1:])
 	}
-	return fmt.Errorf("unknown subcommand %q: want fetch (samlab data fetch cifar10)", args[0])
+	return flagError{fmt.Errorf("unknown subcommand %q: want fetch (samlab data fetch cifar10)", args[0])}
 }
 
 // fetch runs `data fetch <dataset> [flags]`; flags may come before or after
@@ -63,11 +65,12 @@ func (c dataCmd) run(ctx context.Context, args []string) error {
 func (c dataCmd) fetch(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("data fetch", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // a flag error is one line (below); -h prints the usage
-	dir := fs.String("dir", "", "target `folder` (default: "+dataset.DefaultDir("cifar10")+", where samlab train --dataset cifar10 looks)")
+	dir := fs.String("dir", "", "target `folder`, not a mount point (default "+dataset.DefaultDir("cifar10")+", the folder samlab train --dataset cifar10 reads)")
 	force := fs.Bool("force", false, "download and replace even a valid copy")
 	src := c.src
-	fs.StringVar(&src.URL, "url", src.URL, "archive `URL`, for a mirror of the same file")
+	fs.StringVar(&src.URL, "url", src.URL, "archive `URL`, for a mirror of the same file (a password in it is never printed)")
 	fs.StringVar(&src.MD5, "md5", src.MD5, "expected `MD5` of the archive (change it only with --url for a different archive)")
+	maxBytes := fs.Int64("max-bytes", dataset.DefaultMaxBytes, "the most `bytes` to download for an archive of unknown size (another --md5); the official archive is held to its own size")
 	var pos []string
 	rest := args
 	for {
@@ -88,14 +91,14 @@ func (c dataCmd) fetch(ctx context.Context, args []string) error {
 		rest = fs.Args()[1:]
 	}
 	if len(pos) == 0 {
-		return errors.New("fetch: missing dataset: want cifar10 (fashion-mnist and mnist are installed otherwise: samlab data fetch fashion-mnist says how)")
+		return flagError{errors.New("fetch: missing dataset: want cifar10 (fashion-mnist and mnist are installed otherwise: samlab data fetch fashion-mnist says how)")}
 	}
 	if len(pos) > 1 {
-		return fmt.Errorf("unexpected argument %q", pos[1])
+		return flagError{fmt.Errorf("unexpected argument %q: samlab data fetch takes one dataset (samlab data fetch -h lists the flags)", pos[1])}
 	}
 	d, err := dataset.Lookup(pos[0])
 	if err != nil {
-		return fmt.Errorf("fetch: unknown dataset %q: want cifar10 (fashion-mnist and mnist are installed otherwise)", pos[0])
+		return flagError{fmt.Errorf("fetch: unknown dataset %q: want %s (samlab downloads cifar10; fashion-mnist and mnist are installed otherwise)", pos[0], strings.Join(dataset.Names, ", "))}
 	}
 	if d.Source == nil { // not downloaded: say how to get it
 		var set []string
@@ -105,29 +108,43 @@ func (c dataCmd) fetch(ctx context.Context, args []string) error {
 			}
 		})
 		if len(set) > 0 {
-			return fmt.Errorf("fetch %s: %s apply to cifar10 only", d.Name, strings.Join(set, ", "))
+			return flagError{fmt.Errorf("fetch %s: %s apply to cifar10 only", d.Name, strings.Join(set, ", "))}
 		}
 		return c.notFetched(d, *dir)
 	}
 
 	src.MD5 = strings.ToLower(strings.TrimSpace(src.MD5))
 	if err := dataset.CheckMD5(src.MD5); err != nil {
-		return fmt.Errorf("--md5: %w", err)
+		return flagError{fmt.Errorf("--md5: %w", err)}
 	}
-	if !strings.HasPrefix(src.URL, "https://") && !strings.HasPrefix(src.URL, "http://") {
-		return fmt.Errorf("--url %q: want an https:// (or http://) address", src.URL)
+	if src.MD5 != strings.ToLower(c.src.MD5) {
+		src.Size = 0 // a different archive: its size is not known
+	}
+	if err := dataset.CheckURL(src.URL); err != nil {
+		return flagError{fmt.Errorf("--url: %w", err)}
+	}
+	if *maxBytes <= 0 {
+		return flagError{fmt.Errorf("--max-bytes %d: want a positive number of bytes", *maxBytes)}
 	}
 	if *dir == "" {
 		*dir = dataset.DefaultDir("cifar10")
 	}
+	*dir = filepath.Clean(*dir) // data/cifar10/ is data/cifar10
 	if !*force && src.Check(*dir) == nil {
 		fmt.Fprintf(c.stdout, "cifar10: valid copy in %s, nothing to download\n", *dir)
 		return nil
 	}
-	p := &fetchProgress{w: c.stderr, terminal: c.terminal, url: src.URL, dir: *dir}
-	res, err := dataset.Fetch(ctx, src, *dir, dataset.FetchOptions{Force: *force, Client: c.client, Progress: p.update})
+	p := &fetchProgress{w: c.stderr, terminal: c.terminal, url: dataset.RedactURL(src.URL), dir: *dir}
+	res, err := dataset.Fetch(ctx, src, *dir, dataset.FetchOptions{Force: *force, Client: c.client, Progress: p.update, MaxBytes: *maxBytes})
 	p.finish(err == nil)
-	if err != nil {
+	var big *dataset.TooBigError
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return interrupted{err}
+	case errors.As(err, &big) && !big.Known:
+		return fmt.Errorf("%w (--max-bytes %d)", err, *maxBytes)
+	default:
 		return err
 	}
 	if res.Skipped { // a valid copy appeared meanwhile
@@ -155,7 +172,7 @@ func (c dataCmd) notFetched(d dataset.Info, dir string) error {
 		fmt.Fprintf(c.stdout, "%s: found in %s (%d train, %d test images), nothing to download\n", d.Name, dir, train.N, test.N)
 		return nil
 	}
-	return fmt.Errorf("fetch %s: samlab downloads only cifar10; %s (not usable in %s: %v)", d.Name, d.Get, dir, err)
+	return fmt.Errorf("fetch %s: not downloaded (samlab data fetch gets cifar10 only); %s (not usable in %s: %v)", d.Name, d.Get, dir, err)
 }
 
 // fetchProgress shows the download: a line naming the URL once the server

@@ -23,8 +23,8 @@ func runReport(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	out := fs.String("out", "report", "output folder for README.md, the figures and configs/")
 	quick := fs.Bool("quick", false, "smoke test: 2 seeds, about an eighth of the steps, short sweeps (a few seconds to a minute)")
-	seeds := fs.Int("seeds", 0, "seeds of the main experiments (default 6, quick 2)")
-	sweepSeeds := fs.Int("sweep-seeds", 0, "seeds of the sensitivity sweeps (default 3, quick 2)")
+	seeds := fs.Int("seeds", 0, "fewest seeds a toy claim is judged on (default 10, quick 2)")
+	maxSeeds := fs.Int("max-seeds", 0, "most seeds a toy claim gets while an interval straddles its margin (default 30, quick 2; at least -seeds)")
 	workers := fs.Int("workers", 0, "parallel runs (default: number of CPUs)")
 	docs := fs.String("docs", "", "also write <dir>/report.md and <dir>/figures/ (the README copy), e.g. docs")
 	quiet := fs.Bool("quiet", false, "no progress lines")
@@ -37,10 +37,24 @@ func runReport(ctx context.Context, args []string) error {
 	for _, v := range []struct {
 		name string
 		n    int
-	}{{"seeds", *seeds}, {"sweep-seeds", *sweepSeeds}, {"workers", *workers}} {
+	}{{"seeds", *seeds}, {"max-seeds", *maxSeeds}, {"workers", *workers}} {
 		if v.n < 0 || v.n > 1000 {
 			return fmt.Errorf("-%s must be in [0, 1000], 0 meaning the default (got %d)", v.name, v.n)
 		}
+	}
+	plan := report.DefaultPlan()
+	if *quick {
+		plan = report.QuickPlan()
+	}
+	if *seeds > 0 {
+		plan.Seeds = *seeds
+		plan.MaxSeeds = max(plan.MaxSeeds, *seeds)
+	}
+	if *maxSeeds > 0 {
+		plan.MaxSeeds = *maxSeeds
+	}
+	if err := plan.Validate(); err != nil {
+		return fmt.Errorf("-max-seeds %d: %w", *maxSeeds, err)
 	}
 	if err := checkWritable(*out); err != nil {
 		return fmt.Errorf("-out %s: %w", *out, err)
@@ -68,16 +82,6 @@ func runReport(ctx context.Context, args []string) error {
 			return err
 		}
 		deep = append(deep, dirs...)
-	}
-	plan := report.DefaultPlan()
-	if *quick {
-		plan = report.QuickPlan()
-	}
-	if *seeds > 0 {
-		plan.Seeds = *seeds
-	}
-	if *sweepSeeds > 0 {
-		plan.SweepSeeds = *sweepSeeds
 	}
 	opts := report.Options{Out: *out, Plan: plan, Quick: *quick, Workers: *workers, Deep: deep,
 		Command: "samlab report " + strings.Join(args, " "), Log: os.Stderr}

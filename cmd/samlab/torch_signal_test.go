@@ -197,7 +197,26 @@ func TestTorchBadInput(t *testing.T) {
 	}
 	data := tinyMNIST(t, 40, 10)
 	d := []string{"--dataset", "mnist", "--data", data}
+	// A run whose metrics.csv holds only its header.
+	hdr := t.TempDir()
+	os.Mkdir(filepath.Join(hdr, "run"), 0o755)
+	runner.WriteConfig(filepath.Join(hdr, "run", runner.ConfigFile), runner.Default())
+	runner.WriteMetrics(filepath.Join(hdr, "run", runner.MetricsFile), nil)
+	// A dataset folder where an IDX file's name is a folder.
+	dirData := t.TempDir()
+	copyTree(t, data, dirData)
+	os.Remove(filepath.Join(dirData, "train-labels-idx1-ubyte.gz"))
+	os.Mkdir(filepath.Join(dirData, "train-labels-idx1-ubyte.gz"), 0o755)
 	checkBadInputs(t, []badInput{
+		{append([]string{"sweep", "--parallel", "0", "--root", "X"}, d...), 1, "-parallel must be in [1, 1000], the cells run at once (got 0)"},
+		{append([]string{"sweep", "--parallel", "-1", "--root", "X"}, d...), 1, "-parallel must be in [1, 1000], the cells run at once (got -1)"},
+		{append([]string{"sweep", "--parallel", "1001", "--root", "X"}, d...), 1, "(got 1001)"},
+		{[]string{"collect", "--root", filepath.Join(data, "train-images-idx3-ubyte.gz")}, 1, "train-images-idx3-ubyte.gz is not a directory"},
+		{[]string{"collect", "--root", hdr}, 1, "no run under " + hdr + " has a finished epoch (" + filepath.Join(hdr, "run") + ")"},
+		{append([]string{"train", "--out", "/proc/foo"}, d...), 1, "cannot create output folder /proc/foo: cannot write in /proc"},
+		{append([]string{"sweep", "--slurm", "--root", "/proc/foo"}, d...), 1, "cannot create sweep folder /proc/foo: cannot write in /proc"},
+		{[]string{"train", "--dataset", "mnist", "--data", dirData, "--out", "r"}, 1, "train-labels-idx1-ubyte.gz is a directory, not the dataset file"},
+		{[]string{"train", "--dataset", "mnist", "--data", "nowhere", "--out", "r"}, 1, "put the MNIST files train-images-idx3-ubyte"},
 		{append([]string{"train", "--lr", "inf", "--out", "r"}, d...), 1, "lr must be > 0 and finite (got +Inf)"},
 		{append([]string{"train", "--momentum", "NaN", "--out", "r"}, d...), 1, "momentum must be in [0, 1) (got NaN)"},
 		{append([]string{"train", "--rho", "NaN", "--out", "r"}, d...), 1, "rho must be >= 0 and finite (got NaN)"},

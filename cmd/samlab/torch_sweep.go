@@ -66,6 +66,9 @@ func runSweep(ctx context.Context, args []string) error {
 	if g.Rhos, err = parseFloats("rhos", *rhos); err != nil {
 		return err
 	}
+	if *parallel < 1 || *parallel > runner.MaxCells {
+		return fmt.Errorf("-parallel must be in [1, %d], the cells run at once (got %d)", runner.MaxCells, *parallel)
+	}
 	if *seeds < 1 || *seeds > runner.MaxCells {
 		return fmt.Errorf("-seeds must be in [1, %d] (got %d)", runner.MaxCells, *seeds)
 	}
@@ -76,8 +79,23 @@ func runSweep(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// One cell's data must be there before anything is written or launched.
+	// One cell's data must be there before anything is written or launched;
+	// a local sweep loads it as its cells will (an empty or mismatched set
+	// is refused once, not by every cell).
 	if err := dataset.Check(base.Dataset, base.DataDir); err != nil {
+		return err
+	}
+	if err := checkWritable(*root); err != nil {
+		return fmt.Errorf("cannot create sweep folder %s: %w", *root, err)
+	}
+	if !*slurm {
+		if _, _, _, _, err := runner.LoadData(cells[0]); err != nil {
+			return err
+		}
+	}
+	// A cell that already holds a run must be resumable with its new
+	// config.yaml before any is rewritten.
+	if err := runner.CheckCells(cells); err != nil {
 		return err
 	}
 	exe, err := os.Executable()
@@ -89,10 +107,10 @@ func runSweep(ctx context.Context, args []string) error {
 		return err
 	}
 	if *slurm {
-		fmt.Printf("%d cells in %s; submit with: sbatch %s\n", len(cells), *root, script)
+		fmt.Printf("%d cells in %s; submit with: sbatch %s\n", len(cells), *root, runner.ShellQuote(script))
 		return nil
 	}
-	fmt.Printf("%d cells in %s, %d at a time (logs: <cell>/train.log)\n", len(cells), *root, *parallel)
+	fmt.Printf("%d cells in %s, %d at a time (logs: <cell>/train.log)\n", len(cells), *root, min(*parallel, len(cells)))
 	err = runner.RunLocal(ctx, cells, exe, *parallel, func(s string) { fmt.Println(s) })
 	if errors.Is(err, context.Canceled) {
 		return interrupted{errors.New("interrupted: cells saved their state; run the same command again to continue")}
@@ -104,7 +122,7 @@ func runSweep(ctx context.Context, args []string) error {
 }
 
 func collectTo(root, csvPath, mdPath string) error {
-	rs, err := runner.Collect(root)
+	rs, err := runner.Collect(root, os.Stderr)
 	if err != nil {
 		return err
 	}

@@ -101,8 +101,12 @@ func runTrain(ctx context.Context, args []string) error {
 		switch {
 		case fileExists(p):
 			f.cfg = p
+		case f.setsRun():
+			// The flags say which run: open checks them against last.ckpt.
 		case fileExists(filepath.Join(f.c.Out, runner.LastFile)):
-			return fmt.Errorf("cannot resume %s: %s is missing, so the run's settings are unknown (pass the run's --config)", f.c.Out, runner.ConfigFile)
+			return fmt.Errorf("cannot resume %s: %s is missing, so the run's settings are unknown: pass them with --config (or the flags they were started with); %s checks that they match", f.c.Out, runner.ConfigFile, runner.LastFile)
+		default:
+			return fmt.Errorf("cannot resume %s: no run was started there (no %s, no %s): start it without --resume, with its --config or flags", f.c.Out, runner.ConfigFile, runner.LastFile)
 		}
 	}
 	c, err := f.resolve()
@@ -115,6 +119,9 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := dataset.Check(c.Dataset, c.DataDir); err != nil {
 		return err
 	}
+	if err := checkWritable(c.Out); err != nil {
+		return fmt.Errorf("cannot create output folder %s: %w", c.Out, err)
+	}
 	o := runner.Options{Resume: *resume, Log: os.Stdout}
 	if !*quiet && term.IsTerminal(int(os.Stderr.Fd())) {
 		o.Progress = os.Stderr // a bar only on a terminal: no carriage returns in log files
@@ -124,6 +131,17 @@ func runTrain(ctx context.Context, args []string) error {
 		return interrupted{err}
 	}
 	return err
+}
+
+// notRun lists the flags that do not say which run to train: with only
+// these, a --resume of a folder that holds no run has nothing to start.
+var notRun = map[string]bool{"out": true, "resume": true, "quiet": true, "threads": true, "device": true, "epochs": true}
+
+// setsRun reports whether a flag that defines the run was given.
+func (f *configFlags) setsRun() bool {
+	set := false
+	f.fs.Visit(func(fl *flag.Flag) { set = set || !notRun[fl.Name] })
+	return set
 }
 
 func fileExists(p string) bool {

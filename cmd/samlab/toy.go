@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/core/train"
 	"github.com/samlab/samlab/native/configfile"
+	"github.com/samlab/samlab/native/torchnet"
 )
 
 func init() {
@@ -177,6 +179,9 @@ func runToy(ctx context.Context, args []string) error {
 		if err := checkFolder(filepath.Dir(f.trace)); err != nil {
 			return fmt.Errorf("-trace %s: %w", f.trace, err)
 		}
+	}
+	if err := checkMemory(c, f.workers); err != nil {
+		return err
 	}
 	if err := checkWritable(f.out); err != nil {
 		return fmt.Errorf("-out %s: %w", f.out, err)
@@ -337,4 +342,22 @@ func checkWritable(dir string) error {
 	}
 	tmp.Close()
 	return os.Remove(tmp.Name())
+}
+
+// checkMemory refuses a toy experiment whose estimated memory
+// (experiment.Config.MemoryBytes, with the runs -workers puts in parallel)
+// exceeds what this machine has available now (Linux MemAvailable; no check
+// where it is unknown), naming both and what to lower.
+func checkMemory(c *experiment.Config, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	avail := 1024 * torchnet.ProcKiB("/proc/meminfo", "MemAvailable:")
+	need := c.MemoryBytes(workers)
+	if avail <= 0 || need <= avail {
+		return nil
+	}
+	parallel := min(workers, len(c.Methods)*c.Seeds)
+	return fmt.Errorf("this experiment needs about %.1f GB (%d runs at once; data.n_train %d, train.batch %d, model.hidden %v), more than the %.1f GB available: lower data.n_train, train.batch, model.hidden or -workers",
+		float64(need)/1e9, parallel, c.Data.NTrain, c.Train.Batch, c.Model.Hidden, float64(avail)/1e9)
 }

@@ -120,7 +120,9 @@ func (c *Config) Validate() error {
 	tc := c.Train
 	tc.Method = "sgd"
 	if err := tc.Validate(); err != nil {
-		add("train: %w", err)
+		for _, e := range leaves(err) {
+			add("train: %w", e)
+		}
 	}
 	if len(c.Methods) == 0 {
 		add("methods: name at least one of %s", strings.Join(optim.Names, ", "))
@@ -149,6 +151,20 @@ func (c *Config) Validate() error {
 		add("seeds must be in [1, 1000] (got %d)", c.Seeds)
 	}
 	return errors.Join(errs...)
+}
+
+// leaves returns the errors joined in err (errors.Join, nested), each on
+// its own, or err itself when it joins none.
+func leaves(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, leaves(e)...)
+	}
+	return out
 }
 
 // Normalize canonicalises method names (after a successful Validate) and

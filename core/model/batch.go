@@ -34,6 +34,14 @@ type Batch struct {
 	// wt[l] is layer l's weight matrix transposed (in x out), so that the
 	// forward product runs as rows of axpys that skip zero inputs (ReLU).
 	wt [][]float64
+	// in is the batch's own input storage (SetRows); a[0] is it, or
+	// read-only rows of the caller's (UseRows), when ext is set.
+	in  []float64
+	ext bool
+	// sq, if not nil, holds the squared norms of the input rows
+	// (floats.Dot(x_k, x_k)), from UseRows: GradNorms and the perturbed
+	// passes read them rather than recompute them.
+	sq []float64
 }
 
 // NewBatch returns a Batch for n with room for rows examples.
@@ -48,11 +56,10 @@ func (n *Net) NewBatch(rows int) *Batch {
 }
 
 func (n *Net) grow(b *Batch, rows int) {
-	if rows <= b.cap && b.a[0] != nil {
+	if rows <= b.cap && b.pre[len(n.layers)] != nil {
 		return
 	}
 	b.cap = max(rows, 1)
-	b.a[0] = make([]float64, b.cap*n.In)
 	for l, ly := range n.layers {
 		b.pre[l+1] = make([]float64, b.cap*ly.Out)
 		b.d[l+1] = make([]float64, b.cap*ly.Out)
@@ -69,15 +76,37 @@ func (n *Net) grow(b *Batch, rows int) {
 // to fill.
 func (n *Net) SetRows(b *Batch, rows int) []float64 {
 	n.grow(b, rows)
-	b.rows = rows
+	if len(b.in) < rows*n.In {
+		b.in = make([]float64, b.cap*n.In)
+	}
+	b.rows, b.a[0], b.ext, b.sq = rows, b.in, false, nil
 	return b.a[0][:rows*n.In]
+}
+
+// UseRows sets b's inputs to the rows of x (len(x)/In examples, row-major)
+// without copying them: x must not change while b holds it (until the next
+// SetRows or UseRows). sq, if not nil, holds the squared norms of x's rows,
+// sq[k] = floats.Dot(x_k, x_k) exactly, which the passes then read instead
+// of computing them again (a data set's rows: their norms never change).
+func (n *Net) UseRows(b *Batch, x, sq []float64) {
+	rows := len(x) / n.In
+	n.grow(b, rows)
+	b.rows, b.a[0], b.ext, b.sq = rows, x[:rows*n.In], true, nil
+	if sq != nil {
+		b.sq = sq[:rows]
+	}
 }
 
 // Rows returns the number of examples in b.
 func (b *Batch) Rows() int { return b.rows }
 
-// CopyInputs sets b's inputs to src's (same network).
+// CopyInputs sets b's inputs to src's (same network): the same read-only
+// rows when src uses the caller's (UseRows), else a copy.
 func (n *Net) CopyInputs(b, src *Batch) {
+	if src.ext {
+		n.UseRows(b, src.a[0][:src.rows*n.In], src.sq)
+		return
+	}
 	copy(n.SetRows(b, src.rows), src.a[0][:src.rows*n.In])
 }
 
@@ -149,7 +178,12 @@ func (n *Net) ForwardBatch(b *Batch, w []float64, g *Batch, c []float64) {
 		if pert {
 			ga, gd := g.a[l], g.d[l+1]
 			for k := range rows {
-				v := floats.Dot(ga[k*ly.In:(k+1)*ly.In], in[k*ly.In:(k+1)*ly.In])
+				var v float64
+				if l == 0 && b.sq != nil {
+					v = b.sq[k] // g's inputs are b's: a_k . x_k = ||x_k||^2
+				} else {
+					v = floats.Dot(ga[k*ly.In:(k+1)*ly.In], in[k*ly.In:(k+1)*ly.In])
+				}
 				if ly.BiasOffset >= 0 {
 					v++
 				}
@@ -241,7 +275,12 @@ func (n *Net) GradNorms(dst []float64, b *Batch) {
 		d, a := b.d[l+1], b.a[l]
 		for k := range dst {
 			dk, ak := d[k*ly.Out:(k+1)*ly.Out], a[k*ly.In:(k+1)*ly.In]
-			aa := floats.Dot(ak, ak)
+			var aa float64
+			if l == 0 && b.sq != nil {
+				aa = b.sq[k]
+			} else {
+				aa = floats.Dot(ak, ak)
+			}
 			if ly.BiasOffset >= 0 {
 				aa++
 			}

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -27,18 +28,19 @@ type Hyper struct {
 	GammaLast float64 `yaml:"gamma_last" json:"gamma_last"`
 }
 
-// Validate reports a negative or non-finite rho, gamma_act or gamma_last,
-// naming it.
+// Validate reports every negative or non-finite rho, gamma_act or
+// gamma_last, naming each (errors.Join).
 func (h Hyper) Validate() error {
+	var errs []error
 	for _, v := range []struct {
 		name string
 		x    float64
 	}{{"rho", h.Rho}, {"gamma_act", h.GammaAct}, {"gamma_last", h.GammaLast}} {
 		if !(v.x >= 0) || math.IsInf(v.x, 0) {
-			return fmt.Errorf("%s must be >= 0 and finite (got %g)", v.name, v.x)
+			errs = append(errs, fmt.Errorf("%s must be >= 0 and finite (got %g)", v.name, v.x))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Canonical returns the canonical method name for s (case-insensitive,

@@ -43,17 +43,17 @@ type row[V, E any] struct {
 // TestEveryMethod then check it (README, "Extending samlab").
 func table[V, E any]() []row[V, E] {
 	return append([]row[V, E]{
-		{Traits{Name: "sgd", Label: "SGD", Colour: rgb(0xdc2626)}, // red
+		{Traits{Name: "sgd", Label: "SGD", Colour: rgb(0xd55e00)}, // Okabe-Ito vermillion
 			func(Hyper) Method[V, E] { return &SGD[V, E]{} }},
-		{Traits{Name: "sam", Label: "SAM", Rho: true, Colour: rgb(0x7c3aed)}, // violet
+		{Traits{Name: "sam", Label: "SAM", Rho: true, Colour: rgb(0xcc79a7)}, // Okabe-Ito reddish purple
 			func(h Hyper) Method[V, E] { return &SAM[V, E]{Rho: h.Rho} }},
-		{Traits{Name: "1sam", Label: "1-SAM", Rho: true, PerExample: true, Colour: rgb(0x059669)}, // green
+		{Traits{Name: "1sam", Label: "1-SAM", Rho: true, PerExample: true, Colour: rgb(0x0072b2)}, // Okabe-Ito blue
 			func(h Hyper) Method[V, E] { return &OneSAM[V, E]{Rho: h.Rho} }},
-		{Traits{Name: "lsam", Label: "L-SAM", Rho: true, PerExample: true, Colour: rgb(0xdb2777)}, // pink
+		{Traits{Name: "lsam", Label: "L-SAM", Rho: true, PerExample: true, Colour: rgb(0x009e73)}, // Okabe-Ito bluish green
 			func(h Hyper) Method[V, E] { return &LSAM[V, E]{Rho: h.Rho} }},
-		{Traits{Name: "jsam", Label: "J-SAM", Rho: true, PerExample: true, Colour: rgb(0x0891b2)}, // cyan
+		{Traits{Name: "jsam", Label: "J-SAM", Rho: true, PerExample: true, Colour: rgb(0x56b4e9)}, // Okabe-Ito sky blue
 			func(h Hyper) Method[V, E] { return &JSAM[V, E]{Rho: h.Rho} }},
-		{Traits{Name: "regsgd", Label: "Reg-SGD", Gammas: true, Colour: rgb(0x57534e)}, // stone grey
+		{Traits{Name: "regsgd", Label: "Reg-SGD", Gammas: true, Colour: rgb(0x1a1a1a)}, // Okabe-Ito black, lifted off the zero value
 			func(h Hyper) Method[V, E] { return &RegSGD[V, E]{GammaAct: h.GammaAct, GammaLast: h.GammaLast} }},
 	}, exampleMethods[V, E]()...)
 }

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -18,17 +19,20 @@ type Update[V any] struct {
 	buf  V
 }
 
-// Validate reports an invalid learning rate, momentum or weight decay.
+// Validate reports every invalid learning rate, momentum or weight decay,
+// naming each (errors.Join).
 func (u *Update[V]) Validate() error {
-	switch {
-	case !(u.LR > 0) || math.IsInf(u.LR, 0):
-		return fmt.Errorf("lr must be > 0 and finite (got %g)", u.LR)
-	case !(u.Momentum >= 0 && u.Momentum < 1):
-		return fmt.Errorf("momentum must be in [0, 1) (got %g)", u.Momentum)
-	case !(u.WeightDecay >= 0) || math.IsInf(u.WeightDecay, 0):
-		return fmt.Errorf("weight_decay must be >= 0 and finite (got %g)", u.WeightDecay)
+	var errs []error
+	if !(u.LR > 0) || math.IsInf(u.LR, 0) {
+		errs = append(errs, fmt.Errorf("lr must be > 0 and finite (got %g)", u.LR))
 	}
-	return nil
+	if !(u.Momentum >= 0 && u.Momentum < 1) {
+		errs = append(errs, fmt.Errorf("momentum must be in [0, 1) (got %g)", u.Momentum))
+	}
+	if !(u.WeightDecay >= 0) || math.IsInf(u.WeightDecay, 0) {
+		errs = append(errs, fmt.Errorf("weight_decay must be >= 0 and finite (got %g)", u.WeightDecay))
+	}
+	return errors.Join(errs...)
 }
 
 // Apply updates w in place with direction g; g may be modified.

@@ -37,7 +37,7 @@ func (m *USAM[V, E]) Direction(b Backend[V, E], g, w V, batch []int) float64 {
 // exampleMethods returns USAM's row of the table.
 func exampleMethods[V, E any]() []row[V, E] {
 	return []row[V, E]{
-		{Traits{Name: "usam", Label: "USAM", Rho: true, Colour: color.RGBA{0xca, 0x8a, 0x04, 0xff}}, // amber
+		{Traits{Name: "usam", Label: "USAM", Rho: true, Colour: color.RGBA{0xe6, 0x9f, 0x00, 0xff}}, // Okabe-Ito orange
 			func(h Hyper) Method[V, E] { return &USAM[V, E]{Rho: h.Rho} }},
 	}
 }

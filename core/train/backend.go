@@ -26,6 +26,54 @@ type Toy struct {
 	r, dh []float64
 	// last is the batch of the last gradient pass, for Contributions.
 	last *model.Batch
+	// norms caches the squared norms of Data's rows (rowNorms).
+	norms rowNorms
+	// copyRows makes every pass copy its examples into the batch, the
+	// simple path that reading them in place replaces (for the test that
+	// the two agree).
+	copyRows bool
+}
+
+// rowNorms holds the squared norms of a dataset's rows, floats.Dot(x_i,
+// x_i), for the passes that would compute them every step (model.UseRows):
+// computed once per dataset, recomputed when the dataset is another.
+type rowNorms struct {
+	d  *data.Dataset
+	x0 *float64 // &d.X[0] when computed
+	n  int      // d.N() when computed
+	sq []float64
+}
+
+// of returns the squared norms of d's rows.
+func (r *rowNorms) of(d *data.Dataset) []float64 {
+	if r.d == d && r.n == d.N() && len(d.X) > 0 && r.x0 == &d.X[0] {
+		return r.sq
+	}
+	r.d, r.n, r.sq = d, d.N(), grow(r.sq, d.N())[:d.N()]
+	r.x0 = nil
+	if len(d.X) > 0 {
+		r.x0 = &d.X[0]
+	}
+	for i := range r.sq {
+		x := d.Row(i)
+		r.sq[i] = floats.Dot(x, x)
+	}
+	return r.sq
+}
+
+// contiguous returns lo when batch is the run of examples lo, lo+1, ...
+// (a full batch in order), and -1 otherwise.
+func contiguous(batch []int) int {
+	if len(batch) == 0 {
+		return -1
+	}
+	lo := batch[0]
+	for k, i := range batch {
+		if i != lo+k {
+			return -1
+		}
+	}
+	return lo
 }
 
 var _ optim.Backend[[]float64, *Examples] = (*Toy)(nil)
@@ -80,10 +128,17 @@ func norm(v []float64) float64 {
 // Outputs returns the number of logits.
 func (t *Toy) Outputs() int { return t.Net.Out }
 
-// load copies the examples of batch into b's inputs.
+// load sets b's inputs to the examples of batch: the dataset's rows in
+// place, with their cached squared norms, when batch is a run of them (a
+// full batch), else a copy.
 func (t *Toy) load(b *model.Batch, batch []int) {
-	x := t.Net.SetRows(b, len(batch))
 	d := t.Data.D
+	if lo := contiguous(batch); lo >= 0 && !t.copyRows {
+		hi := lo + len(batch)
+		t.Net.UseRows(b, t.Data.X[lo*d:hi*d], t.norms.of(t.Data)[lo:hi])
+		return
+	}
+	x := t.Net.SetRows(b, len(batch))
 	for k, i := range batch {
 		copy(x[k*d:(k+1)*d], t.Data.Row(i))
 	}

@@ -17,8 +17,9 @@ type Metrics struct {
 	TestLoss float64 `json:"test_loss"`
 	TestAcc  float64 `json:"test_acc"`
 	TrainAcc float64 `json:"train_acc"`
-	// CleanAcc and FlippedAcc split TrainAcc by the flipped mask
-	// (FlippedAcc is NaN when nothing is flipped).
+	// CleanAcc and FlippedAcc split TrainAcc by the flipped mask: each is
+	// NaN when its set is empty ("no flipped points", "no clean points"),
+	// as are that set's WeightClean/WeightFlipped and GradNorm means.
 	CleanAcc   float64 `json:"clean_acc"`
 	FlippedAcc float64 `json:"flipped_acc"`
 	// BestTestAcc is the best TestAcc so far (early stopping) and BestStep its step.
@@ -56,17 +57,26 @@ const evalRows = 256
 type evaluator struct {
 	b     *model.Batch
 	r, gn []float64
+	// copyRows: copy the rows into the batch (the simple path; Toy.copyRows).
+	copyRows bool
 }
 
 func newEvaluator(n *model.Net) evaluator {
 	return evaluator{b: n.NewBatch(evalRows), r: make([]float64, evalRows*n.Out), gn: make([]float64, evalRows)}
 }
 
-// forward runs the rows lo..hi of d through n at w in e's batch and sets
-// e.r to their residuals; it returns their summed loss.
-func (e *evaluator) forward(n *model.Net, w []float64, d *data.Dataset, lo, hi int) float64 {
-	x := n.SetRows(e.b, hi-lo)
-	copy(x, d.X[lo*d.D:hi*d.D])
+// forward runs the rows lo..hi of d through n at w in e's batch (read in
+// place, with their squared norms sq when not nil) and sets e.r to their
+// residuals; it returns their summed loss.
+func (e *evaluator) forward(n *model.Net, w []float64, d *data.Dataset, lo, hi int, sq []float64) float64 {
+	if e.copyRows {
+		copy(n.SetRows(e.b, hi-lo), d.X[lo*d.D:hi*d.D])
+	} else {
+		if sq != nil {
+			sq = sq[lo:hi]
+		}
+		n.UseRows(e.b, d.X[lo*d.D:hi*d.D], sq)
+	}
 	n.ForwardBatch(e.b, w, nil, nil)
 	loss := 0.0
 	for k := range hi - lo {
@@ -84,7 +94,7 @@ func (t *Trainer) Evaluate() Metrics {
 	var nc, nf, cc, cf float64
 	for lo := 0; lo < tr.N(); lo += evalRows {
 		hi := min(lo+evalRows, tr.N())
-		m.Loss += e.forward(net, t.W, tr, lo, hi)
+		m.Loss += e.forward(net, t.W, tr, lo, hi, t.backend.norms.of(tr))
 		net.BackwardBatch(e.b, t.W, e.r, nil, nil, nil)
 		net.GradNorms(e.gn, e.b)
 		h := net.HiddenBatch(e.b)
@@ -113,6 +123,9 @@ func (t *Trainer) Evaluate() Metrics {
 	m.TrainAcc = (cc + cf) / n
 	m.CleanAcc, m.WeightClean, m.GradNormClean = cc/nc, m.WeightClean/nc, m.GradNormClean/nc
 	m.FlippedAcc, m.WeightFlipped, m.GradNormFlipped = cf/nf, m.WeightFlipped/nf, m.GradNormFlipped/nf
+	if nc == 0 {
+		m.CleanAcc, m.WeightClean, m.GradNormClean = math.NaN(), math.NaN(), math.NaN()
+	}
 	if nf == 0 {
 		m.FlippedAcc, m.WeightFlipped, m.GradNormFlipped = math.NaN(), math.NaN(), math.NaN()
 	}
@@ -129,7 +142,7 @@ func (t *Trainer) Evaluate() Metrics {
 func (e *evaluator) accuracy(n *model.Net, w []float64, d *data.Dataset) (acc, loss float64) {
 	for lo := 0; lo < d.N(); lo += evalRows {
 		hi := min(lo+evalRows, d.N())
-		loss += e.forward(n, w, d, lo, hi)
+		loss += e.forward(n, w, d, lo, hi, nil)
 		for k := range hi - lo {
 			acc += b2f(model.Predict(n.Logits(e.b, k)) == d.Y[lo+k])
 		}

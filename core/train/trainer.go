@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -49,27 +50,30 @@ type RecorderFunc func(Metrics) error
 // Record calls f(m).
 func (f RecorderFunc) Record(m Metrics) error { return f(m) }
 
-// Validate reports the first invalid value, naming it.
+// Validate reports every invalid value, naming each, one per line
+// (errors.Join).
 func (c Config) Validate() error {
+	var errs []error
 	if _, err := optim.Canonical(c.Method); err != nil {
-		return err
+		errs = append(errs, err)
 	}
 	u := optim.Update[[]float64]{LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay}
 	if err := u.Validate(); err != nil {
-		return err
+		errs = append(errs, err)
 	}
 	if err := c.Hyper.Validate(); err != nil {
-		return err
+		errs = append(errs, err)
 	}
-	switch {
-	case c.Batch < 0:
-		return fmt.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch)
-	case c.Steps < 0 || c.Steps > MaxSteps:
-		return fmt.Errorf("steps must be in [0, %d] (got %d)", MaxSteps, c.Steps)
-	case c.RecordEvery < 0:
-		return fmt.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery)
+	if c.Batch < 0 {
+		errs = append(errs, fmt.Errorf("batch must be >= 0, 0 meaning full batch (got %d)", c.Batch))
 	}
-	return nil
+	if c.Steps < 0 || c.Steps > MaxSteps {
+		errs = append(errs, fmt.Errorf("steps must be in [0, %d] (got %d)", MaxSteps, c.Steps))
+	}
+	if c.RecordEvery < 0 {
+		errs = append(errs, fmt.Errorf("record_every must be >= 0 (got %d)", c.RecordEvery))
+	}
+	return errors.Join(errs...)
 }
 
 // MaxSteps bounds Config.Steps.
@@ -280,17 +284,21 @@ func (t *Trainer) contributions() []float64 {
 // cleanShare returns the share of the last step's update that comes from
 // clean examples; before the first step, that of the plain gradient at the
 // initial weights (m's per-example gradient norms), the same for every
-// method.
+// method. It is 0 when every example is flipped, NaN when the update is
+// zero.
 func (t *Trainer) cleanShare(m Metrics) float64 {
 	contrib := t.contributions()
 	if contrib == nil {
 		n := float64(t.Train.N())
 		nf := float64(t.Train.NumFlipped())
-		c, f := m.GradNormClean*(n-nf), 0.0
+		c, f := 0.0, 0.0
+		if nf < n {
+			c = m.GradNormClean * (n - nf)
+		}
 		if nf > 0 {
 			f = m.GradNormFlipped * nf
 		}
-		return c / (c + f)
+		return share(c, c+f)
 	}
 	clean, sum := 0.0, 0.0
 	for k, i := range t.last[:len(contrib)] {
@@ -299,7 +307,16 @@ func (t *Trainer) cleanShare(m Metrics) float64 {
 			clean += contrib[k]
 		}
 	}
-	return clean / sum
+	return share(clean, sum)
+}
+
+// share returns part/sum, the share of an update's norm, and NaN when
+// sum is 0 (no update: every contribution is zero).
+func share(part, sum float64) float64 {
+	if sum == 0 {
+		return math.NaN()
+	}
+	return part / sum
 }
 
 // Record measures the current weights (Evaluate) and passes the metrics to

@@ -17,16 +17,18 @@ import (
 	"strings"
 )
 
-// extract writes the regular files directly inside src.Folder of the
-// gzip-compressed tar arch into xdir and returns their SHA-256 sums (hex).
-// It then checks that every file of src.Files is there with its size.
+// extract writes the files of src.Files and src.Extra found as regular files
+// directly inside src.Folder of the gzip-compressed tar arch into xdir and
+// returns their SHA-256 sums (hex); every other entry is skipped. A file of
+// src.Files whose header gives another size is refused before it is
+// written; at the end every file of src.Files must be there.
 func extract(ctx context.Context, src Source, arch *os.File, xdir string) (map[string]string, error) {
 	name := src.Name
 	corrupt := func(err error) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: interrupted while extracting; removed the download: %w", name, ctx.Err())
 		}
-		return fmt.Errorf("%s: corrupt archive from %s: %w", name, src.URL, err)
+		return fmt.Errorf("%s: corrupt archive from %s: %w", name, RedactURL(src.URL), err)
 	}
 	if _, err := arch.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("%s: read %s: %w", name, arch.Name(), err)
@@ -37,6 +39,13 @@ func extract(ctx context.Context, src Source, arch *os.File, xdir string) (map[s
 	}
 	tr := tar.NewReader(zr)
 	prefix := strings.Trim(src.Folder, "/") + "/"
+	want := map[string]int64{} // -1: an Extra file, any size
+	for _, f := range src.Extra {
+		want[f] = -1
+	}
+	for _, f := range src.Files {
+		want[f.Name] = f.Size
+	}
 	sums := map[string]string{}
 	sizes := map[string]int64{}
 	for {
@@ -51,8 +60,15 @@ func extract(ctx context.Context, src Source, arch *os.File, xdir string) (map[s
 		if !ok || rel == "" || strings.Contains(rel, "/") || !hdr.FileInfo().Mode().IsRegular() {
 			continue // outside the folder, nested, or not a regular file
 		}
+		size, known := want[rel]
+		if !known {
+			continue // not one of src's files: never installed
+		}
+		if size >= 0 && hdr.Size != size {
+			return nil, fmt.Errorf("%s: %s%s in the archive from %s is %d bytes, want %d", name, prefix, rel, RedactURL(src.URL), hdr.Size, size)
+		}
 		p := filepath.Join(xdir, rel)
-		sum, n, err := copyFile(p, tr, name, corrupt)
+		sum, n, err := copyFile(p, 0o644, tr, name, corrupt)
 		if err != nil {
 			return nil, err
 		}
@@ -65,19 +81,20 @@ func extract(ctx context.Context, src Source, arch *os.File, xdir string) (map[s
 	for _, f := range src.Files {
 		got, ok := sizes[f.Name]
 		if !ok {
-			return nil, fmt.Errorf("%s: archive from %s has no %s%s", name, src.URL, prefix, f.Name)
+			return nil, fmt.Errorf("%s: archive from %s has no %s%s", name, RedactURL(src.URL), prefix, f.Name)
 		}
 		if got != f.Size {
-			return nil, fmt.Errorf("%s: %s%s in the archive from %s is %d bytes, want %d", name, prefix, f.Name, src.URL, got, f.Size)
+			return nil, fmt.Errorf("%s: %s%s in the archive from %s is %d bytes, want %d", name, prefix, f.Name, RedactURL(src.URL), got, f.Size)
 		}
 	}
 	return sums, nil
 }
 
-// copyFile writes r into a new file p, synced, and returns its SHA-256 (hex)
-// and size. Read errors go through corrupt; write errors name p.
-func copyFile(p string, r io.Reader, name string, corrupt func(error) error) (string, int64, error) {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+// copyFile writes r into a new file p of the given mode (less the umask),
+// synced, and returns its SHA-256 (hex) and size. Read errors go through
+// corrupt; write errors name p.
+func copyFile(p string, mode os.FileMode, r io.Reader, name string, corrupt func(error) error) (string, int64, error) {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
 	if err != nil {
 		return "", 0, writeErr(name, p, err)
 	}

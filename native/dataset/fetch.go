@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -21,6 +22,10 @@ const FetchMarker = "samlab-fetch.txt"
 // DefaultStall is how long Fetch waits for the next bytes from the server
 // before giving up, when FetchOptions.Stall is zero.
 const DefaultStall = 2 * time.Minute
+
+// DefaultMaxBytes is the most bytes Fetch downloads for an archive of
+// unknown size, when FetchOptions.MaxBytes is zero.
+const DefaultMaxBytes = 200_000_000
 
 // FetchOptions tune Fetch. The zero value downloads with
 // http.DefaultClient, skips a valid copy and reports no progress.
@@ -36,7 +41,14 @@ type FetchOptions struct {
 	// Stall is how long to wait for response headers or the next body bytes
 	// before failing; 0 means DefaultStall.
 	Stall time.Duration
+	// MaxBytes is the most bytes the download may have; 0 means
+	// DefaultMaxBytes. An archive of known size (Source.Size) is held to
+	// that size, which must not exceed MaxBytes.
+	MaxBytes int64
 
+	// rename renames a folder for the probe that the target can be replaced;
+	// nil means os.Rename. Tests make it fail as on a mount point.
+	rename func(oldpath, newpath string) error
 	// createTemp makes the file the archive is downloaded into, and returns
 	// how to remove it; nil means os.CreateTemp. Tests point it at /dev/full.
 	createTemp func(dir, pattern string) (f *os.File, remove func(), err error)
@@ -64,13 +76,26 @@ type FetchResult struct {
 // writes FetchMarker, and only then renames the folder into place (moving an
 // old copy aside first and removing it after). On any error, cancellation of
 // ctx included, the temporaries are removed and dir is as before: absent, or
-// the previous copy. A dir that is a file, or a folder holding files that are
-// not src's, is an error and is left alone. The archive is not kept.
+// the previous copy. A dir that is a file, a folder holding files that are
+// not src's, or a folder that cannot be renamed (a mount point) is an error
+// found before the download, and is left alone. The download is refused
+// when the server announces more than src.Size (when known) or
+// opt.MaxBytes, and cut when more arrives. Only the files of src.Files and
+// src.Extra are installed. The archive is not kept.
 func Fetch(ctx context.Context, src Source, dir string, opt FetchOptions) (res FetchResult, err error) {
 	if err := src.validate(); err != nil {
 		return res, err
 	}
 	name := src.Name
+	// "data/cifar10/" is data/cifar10; ".", ".." and "/" name no folder
+	// that a rename in its parent can replace.
+	asked := dir
+	if dir != "" {
+		dir = filepath.Clean(dir)
+	}
+	if b := filepath.Base(dir); dir == "" || b == "." || b == ".." || dir == filepath.Dir(dir) {
+		return res, fmt.Errorf("%s: folder %q has no name of its own to replace; name it from outside (e.g. ../cifar10)", name, asked)
+	}
 	res.Dir = dir
 	exists := false
 	switch fi, err := os.Lstat(dir); {
@@ -103,6 +128,19 @@ func Fetch(ctx context.Context, src Source, dir string, opt FetchOptions) (res F
 		if err := src.foreign(target); err != nil {
 			return res, err
 		}
+		if err := replaceable(name, target, opt.rename); err != nil {
+			return res, err
+		}
+	}
+	limit := opt.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	if src.Size > 0 {
+		if src.Size > limit {
+			return res, fmt.Errorf("%s: %w", name, &TooBigError{Got: src.Size, Limit: limit, Before: true})
+		}
+		limit = src.Size
 	}
 	if err := ctx.Err(); err != nil {
 		return res, fmt.Errorf("%s: interrupted before the download: %w", name, err)
@@ -134,13 +172,17 @@ func Fetch(ctx context.Context, src Source, dir string, opt FetchOptions) (res F
 		arch.Close()
 		removeArch()
 	}()
-	sum, n, err := download(ctx, src, arch, opt)
+	sum, n, enc, err := download(ctx, src, arch, opt, limit)
 	if err != nil {
 		return res, err
 	}
 	res.Bytes = n
 	if !strings.EqualFold(sum, src.MD5) {
-		return res, fmt.Errorf("%s: checksum mismatch for %s: md5 is %s, want %s (corrupt download or a different file)", name, src.URL, sum, strings.ToLower(src.MD5))
+		why := "corrupt download or a different file"
+		if enc != "" {
+			why = fmt.Sprintf("the server sent Content-Encoding %s: it compressed the archive again, or it is a different file", enc)
+		}
+		return res, fmt.Errorf("%s: checksum mismatch for %s: md5 is %s, want %s (%s)", name, RedactURL(src.URL), sum, strings.ToLower(src.MD5), why)
 	}
 
 	xdir, err := os.MkdirTemp(parent, "."+base+"-extract-*")
@@ -208,11 +250,14 @@ func mkdirAllTracked(dir string) ([]string, error) {
 	return made, nil
 }
 
-// writeMarker writes FetchMarker into xdir.
+// writeMarker writes FetchMarker into xdir. It records the URL with its
+// password hidden (RedactURL), and is readable by its owner only (0600)
+// when the URL names a user or has a query, which may be a token; 0644
+// otherwise.
 func writeMarker(src Source, archiveMD5 string, sums map[string]string, xdir string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# written by samlab data fetch after a verified download; %s is valid while its files keep their sizes\n", src.Name)
-	fmt.Fprintf(&b, "url %s\nmd5 %s\n", src.URL, strings.ToLower(archiveMD5))
+	fmt.Fprintf(&b, "url %s\nmd5 %s\n", RedactURL(src.URL), strings.ToLower(archiveMD5))
 	names := make([]string, 0, len(sums))
 	for n := range sums {
 		names = append(names, n)
@@ -221,9 +266,45 @@ func writeMarker(src Source, archiveMD5 string, sums map[string]string, xdir str
 	for _, n := range names {
 		fmt.Fprintf(&b, "sha256 %s %s\n", sums[n], n)
 	}
+	mode := os.FileMode(0o644)
+	if hasSecret(src.URL) {
+		mode = 0o600
+	}
 	p := filepath.Join(xdir, FetchMarker)
-	_, _, err := copyFile(p, strings.NewReader(b.String()), src.Name, func(err error) error { return err })
+	_, _, err := copyFile(p, mode, strings.NewReader(b.String()), src.Name, func(err error) error { return err })
 	return err
+}
+
+// replaceable returns an error when target, an existing folder, cannot be
+// replaced by a rename in its parent folder: it is a mount point (it lives
+// on another device than its parent, or the rename is refused as busy), or
+// the parent does not allow the rename. It probes by renaming target to a
+// hidden name beside it and back, so that the refusal comes before the
+// download, not after it. rename is os.Rename when nil.
+func replaceable(name, target string, rename func(oldpath, newpath string) error) error {
+	if rename == nil {
+		rename = os.Rename
+	}
+	parent := filepath.Dir(target)
+	mount := fmt.Errorf("%s: %s is a mount point, which cannot be replaced by a rename; pass a folder inside it (e.g. %s)", name, target, filepath.Join(target, filepath.Base(target)))
+	if otherDevice(target, parent) {
+		return mount
+	}
+	probe := filepath.Join(parent, fmt.Sprintf(".%s-probe-%d", filepath.Base(target), os.Getpid()))
+	if err := rename(target, probe); err != nil {
+		if errors.Is(err, syscall.EBUSY) || errors.Is(err, syscall.EXDEV) {
+			return mount
+		}
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = le.Err
+		}
+		return fmt.Errorf("%s: %s cannot be replaced: renaming it in %s fails (%w); pass another folder", name, target, parent, err)
+	}
+	if err := rename(probe, target); err != nil {
+		return fmt.Errorf("%s: renaming %s back from %s failed: %w; the folder is now %s", name, target, probe, err, probe)
+	}
+	return nil
 }
 
 // install renames the extracted folder xdir to target. An existing target

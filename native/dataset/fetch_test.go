@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -295,6 +296,10 @@ func TestFetchFailures(t *testing.T) {
 		setup   func(t *testing.T, target string)
 		opt     func(o *FetchOptions, cancel context.CancelFunc)
 		nested  bool // target's parent folders do not exist
+		edit    func(s *Source)
+		secret  bool // the URL carries user:s3cret@, which no message may show
+		noReq   bool // refused before any request
+		tooBig  bool // a *TooBigError
 		want    []string
 		is      error
 	}{
@@ -325,6 +330,14 @@ func TestFetchFailures(t *testing.T) {
 			}
 			_ = conn.Close()
 		}, want: []string{"cifar10: ", "https://127.0.0.1:", fmt.Sprintf(" of %d bytes", len(good))}},
+		{name: "closed without an answer", nested: true, handler: func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = conn.Close()
+		}, want: []string{"cifar10: download https://127.0.0.1:", "/cifar-10-binary.tar.gz: the server closed the connection without answering (EOF)"}},
 		{name: "not gzip", handler: serveBytes(garbage), body: garbage, want: []string{"corrupt archive from https://", "gzip: invalid header"}},
 		{name: "cut tar", handler: serveBytes(cutTar), body: cutTar, want: []string{"corrupt archive from https://", "unexpected EOF"}},
 		{name: "missing batch", handler: serveBytes(tarball(t, without)), body: tarball(t, without),
@@ -335,12 +348,12 @@ func TestFetchFailures(t *testing.T) {
 			if err := os.WriteFile(target, []byte("not a folder"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, want: []string{"cifar10: ", "cifar10 exists and is not a folder"}},
+		}, noReq: true, want: []string{"cifar10: ", "cifar10 exists and is not a folder"}},
 		{name: "target holds other files", handler: serveBytes(good), setup: func(t *testing.T, target string) {
 			if err := os.MkdirAll(filepath.Join(target, "my-notes"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-		}, want: []string{"holds my-notes, which is not part of cifar10; not replacing"}},
+		}, noReq: true, want: []string{"holds my-notes, which is not part of cifar10; not replacing"}},
 		{name: "old copy kept on failure", handler: serveBytes(good), md5: strings.Repeat("f", 32), setup: func(t *testing.T, target string) {
 			if err := os.MkdirAll(target, 0o755); err != nil {
 				t.Fatal(err)
@@ -361,6 +374,51 @@ func TestFetchFailures(t *testing.T) {
 		{name: "stalled", handler: blockAfterHalf, opt: func(o *FetchOptions, _ context.CancelFunc) {
 			o.Stall = 300 * time.Millisecond
 		}, want: []string{"no data for 300ms after", "stalled"}},
+		// The folder cannot be replaced: found before the download.
+		{name: "mount point (rename busy)", handler: serveBytes(good), noReq: true, setup: oldCopy, opt: func(o *FetchOptions, _ context.CancelFunc) {
+			o.rename = func(oldpath, newpath string) error {
+				return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: syscall.EBUSY}
+			}
+		}, want: []string{"cifar10: ", "/cifar10 is a mount point, which cannot be replaced by a rename; pass a folder inside it (e.g. ", "/cifar10/cifar10)"}},
+		{name: "mount point (tmpfs)", handler: serveBytes(good), noReq: true, setup: mountTmpfs,
+			want: []string{"/cifar10 is a mount point, which cannot be replaced by a rename"}},
+		{name: "rename refused", handler: serveBytes(good), noReq: true, setup: oldCopy, opt: func(o *FetchOptions, _ context.CancelFunc) {
+			o.rename = func(oldpath, newpath string) error {
+				return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: syscall.EPERM}
+			}
+		}, want: []string{"/cifar10 cannot be replaced: renaming it in ", "fails (operation not permitted); pass another folder"}},
+		// The server's encoding is never undone.
+		{name: "content-encoding br", handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "br")
+			serveBytes(good)(w, r)
+		}, nested: true, want: []string{`the server sent Content-Encoding "br" though identity was asked for`}},
+		{name: "gzip content-encoding over the archive", handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			serveBytes(gzipped(t, good))(w, r)
+		}, want: []string{"checksum mismatch", "(the server sent Content-Encoding gzip: it compressed the archive again, or it is a different file)"}},
+		// The size is bounded before and while streaming.
+		{name: "10^15 bytes announced", handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1000000000000000")
+			_, _ = w.Write(half)
+			<-r.Context().Done()
+		}, nested: true, tooBig: true, want: []string{"cifar10: download https://127.0.0.1:", "the server announces 1000000000000000 bytes, more than the limit of 200000000 bytes; nothing was saved"}},
+		{name: "endless stream cut at MaxBytes", handler: endless, tooBig: true, opt: func(o *FetchOptions, _ context.CancelFunc) {
+			o.MaxBytes = 100_000
+		}, want: []string{"more than the limit of 100000 bytes arrived (", " bytes so far); stopped and removed the partial download"}},
+		{name: "stream past the known size", handler: endless, tooBig: true, edit: func(s *Source) { s.Size = 5000 },
+			want: []string{"more than the archive's known size of 5000 bytes arrived"}},
+		{name: "announced size differs from the known one", handler: serveBytes(good), edit: func(s *Source) { s.Size = int64(len(good)) + 1 },
+			want: []string{fmt.Sprintf("the server announces %d bytes, but the archive is %d bytes (a different file); nothing was saved", len(good), len(good)+1)}},
+		{name: "known size above MaxBytes", handler: serveBytes(good), noReq: true, tooBig: true, edit: func(s *Source) { s.Size = 1000 }, opt: func(o *FetchOptions, _ context.CancelFunc) {
+			o.MaxBytes = 999
+		}, want: []string{"cifar10: the archive is 1000 bytes, more than the limit of 999 bytes; nothing was downloaded"}},
+		// A password in the URL is never shown.
+		{name: "password, status 404", handler: http.NotFound, secret: true, want: []string{"download https://reader:xxxxx@127.0.0.1:", "server answered 404"}},
+		{name: "password, checksum", handler: serveBytes(good), md5: strings.Repeat("0", 32), secret: true, want: []string{"checksum mismatch for https://reader:xxxxx@127.0.0.1:"}},
+		{name: "password, refused", closed: true, secret: true, want: []string{"download https://reader:xxxxx@127.0.0.1:", "connection refused"}},
+		{name: "password, cut stream", handler: endless, secret: true, tooBig: true, opt: func(o *FetchOptions, _ context.CancelFunc) { o.MaxBytes = 1000 },
+			want: []string{"download https://reader:xxxxx@127.0.0.1:"}},
+		{name: "password, corrupt", handler: serveBytes(garbage), body: garbage, secret: true, want: []string{"corrupt archive from https://reader:xxxxx@"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -376,6 +434,12 @@ func TestFetchFailures(t *testing.T) {
 			srv, hits := serve(t, h)
 			s := src
 			s.URL = srv.URL + "/cifar-10-binary.tar.gz"
+			if c.secret {
+				s.URL = strings.Replace(s.URL, "https://", "https://reader:s3cret@", 1)
+			}
+			if c.edit != nil {
+				c.edit(&s)
+			}
 			body := good
 			if c.body != nil {
 				body = c.body
@@ -421,11 +485,18 @@ func TestFetchFailures(t *testing.T) {
 			if c.is != nil && !errors.Is(err, c.is) {
 				t.Errorf("error %q is not %v", msg, c.is)
 			}
-			if c.setup != nil && hits.Load() == 0 && c.name != "target is a file" && c.name != "target holds other files" {
+			if c.noReq && hits.Load() != 0 {
+				t.Error("a refused target still made a request")
+			}
+			if !c.noReq && !c.closed && hits.Load() == 0 {
 				t.Error("no request made")
 			}
-			if (c.name == "target is a file" || c.name == "target holds other files") && hits.Load() != 0 {
-				t.Error("a refused target still made a request")
+			if c.secret && strings.Contains(msg, "s3cret") {
+				t.Errorf("error shows the password: %q", msg)
+			}
+			var tb *TooBigError
+			if errors.As(err, &tb) != c.tooBig {
+				t.Errorf("error %q: TooBigError %v, want %v", msg, errors.As(err, &tb), c.tooBig)
 			}
 			// Nothing half-written: the tree is as before the call.
 			if got := entries(t, root); got != before {
@@ -438,6 +509,62 @@ func TestFetchFailures(t *testing.T) {
 				t.Errorf("parent folder %s left behind", parent)
 			}
 		})
+	}
+}
+
+// oldCopy puts an old, incomplete copy in target.
+func oldCopy(t *testing.T, target string) {
+	t.Helper()
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(target, "data_batch_1.bin"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mountTmpfs makes target a tmpfs mount point holding an old copy; it skips
+// the test where mounting is not allowed (not root, no CAP_SYS_ADMIN).
+func mountTmpfs(t *testing.T, target string) {
+	t.Helper()
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", target, "tmpfs", 0, "size=1m"); err != nil {
+		t.Skip("cannot mount a tmpfs here:", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(target, 0); err != nil {
+			t.Errorf("unmount %s: %v", target, err)
+		}
+	})
+	if err := os.WriteFile(filepath.Join(target, "data_batch_1.bin"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// gzipped compresses b once more.
+func gzipped(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// endless streams zeros without a Content-Length until the client leaves.
+func endless(w http.ResponseWriter, r *http.Request) {
+	w.(http.Flusher).Flush() // headers now: chunked, no length
+	chunk := make([]byte, 32<<10)
+	for r.Context().Err() == nil {
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
 	}
 }
 
@@ -544,5 +671,235 @@ func TestCIFAR10SourceIsOfficial(t *testing.T) {
 		if f.Name != want || f.Size != 30730000 {
 			t.Errorf("file %d = %+v, want %s of 30730000 bytes", i, f, want)
 		}
+	}
+}
+
+// TestFetchHostileButValid: servers and archives that are odd but carry the
+// right archive are handled, and only what was checked is installed.
+func TestFetchHostileButValid(t *testing.T) {
+	es, src := tinyCIFAR(t)
+	good := tarball(t, es)
+	foreign := tarball(t, append(append([]tarEntry{}, es...),
+		tarEntry{"cifar-10-batches-bin/evil.sh", []byte("#!/bin/sh\nrm -rf ~\n")},
+		tarEntry{"cifar-10-batches-bin/.hidden", []byte("x")},
+		tarEntry{"cifar-10-batches-bin/sub/data_batch_1.bin", []byte("nested")},
+		tarEntry{"elsewhere/notes.txt", []byte("outside the folder")}))
+	want := "batches.meta.txt data_batch_1.bin data_batch_2.bin data_batch_3.bin data_batch_4.bin data_batch_5.bin readme.html " + FetchMarker + " test_batch.bin"
+	cases := []struct {
+		name    string
+		body    []byte
+		handler func(body []byte) http.HandlerFunc // nil: serveBytes
+		url     func(u string) string              // edits the server's URL
+		edit    func(s *Source, o *FetchOptions)
+		private bool // the marker must be readable by its owner only
+	}{
+		{name: "plain"},
+		{name: "unknown members are not installed", body: foreign},
+		{name: "gzip label on the archive's own bytes", handler: func(b []byte) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", "gzip")
+				serveBytes(b)(w, r)
+			}
+		}},
+		{name: "password in the URL", private: true, url: func(u string) string { return strings.Replace(u, "https://", "https://reader:s3cret@", 1) },
+			handler: func(b []byte) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					if u, p, ok := r.BasicAuth(); !ok || u != "reader" || p != "s3cret" {
+						http.Error(w, "who are you", http.StatusUnauthorized)
+						return
+					}
+					serveBytes(b)(w, r)
+				}
+			}},
+		{name: "token in the query", private: true, url: func(u string) string { return u + "?token=s3cret" }},
+		{name: "known size, exactly", edit: func(s *Source, o *FetchOptions) { s.Size = int64(len(good)) }},
+		{name: "MaxBytes, exactly", edit: func(s *Source, o *FetchOptions) { o.MaxBytes = int64(len(good)) }},
+		{name: "no Content-Length under MaxBytes", handler: func(b []byte) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				w.(http.Flusher).Flush()
+				_, _ = w.Write(b)
+			}
+		}, edit: func(s *Source, o *FetchOptions) { o.MaxBytes = int64(len(good)) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body := good
+			if c.body != nil {
+				body = c.body
+			}
+			h := serveBytes(body)
+			if c.handler != nil {
+				h = c.handler(body)
+			}
+			var enc atomic.Value
+			srv, hits := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				enc.Store(r.Header.Get("Accept-Encoding"))
+				h(w, r)
+			})
+			s := src
+			s.URL, s.MD5 = srv.URL+"/c.tar.gz", md5hex(body)
+			if c.url != nil {
+				s.URL = c.url(s.URL)
+			}
+			opt := FetchOptions{Client: srv.Client()}
+			if c.edit != nil {
+				c.edit(&s, &opt)
+			}
+			target := filepath.Join(t.TempDir(), "cifar10")
+			for i, force := range []bool{false, true} { // and --force replaces what the first wrote
+				opt.Force = force
+				if _, err := Fetch(context.Background(), s, target, opt); err != nil {
+					t.Fatalf("fetch %d: %v", i+1, err)
+				}
+				if got := entries(t, target); got != want {
+					t.Fatalf("fetch %d installed %q, want %q", i+1, got, want)
+				}
+			}
+			if hits.Load() != 2 || enc.Load() != "identity" {
+				t.Errorf("%d requests, Accept-Encoding %q; want 2, identity", hits.Load(), enc.Load())
+			}
+			marker, err := os.ReadFile(filepath.Join(target, FetchMarker))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(marker), "url "+RedactURL(s.URL)+"\n") || strings.Contains(string(marker), ":s3cret@") {
+				t.Errorf("marker records %q", marker)
+			}
+			mfi, _ := os.Stat(filepath.Join(target, FetchMarker))
+			bfi, _ := os.Stat(filepath.Join(target, "data_batch_1.bin"))
+			if c.private && mfi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("marker mode %v, want owner-only", mfi.Mode().Perm())
+			}
+			if !c.private && mfi.Mode().Perm() != bfi.Mode().Perm() {
+				t.Errorf("marker mode %v, want the batches' %v", mfi.Mode().Perm(), bfi.Mode().Perm())
+			}
+		})
+	}
+}
+
+func TestRedactAndCheckURL(t *testing.T) {
+	cases := []struct {
+		raw, redacted string
+		bad           string // substring of CheckURL's error; "" for valid
+	}{
+		{"https://h/c.tgz", "https://h/c.tgz", ""},
+		{"HTTP://h/c.tgz", "HTTP://h/c.tgz", ""},
+		{"https://u:pw@h:8443/c.tgz", "https://u:xxxxx@h:8443/c.tgz", ""},
+		{"https://u@h/c.tgz", "https://u@h/c.tgz", ""},
+		{"https://u:p@ss@h/x@y", "https://u:xxxxx@h/x@y", ""},
+		{"https://u:pw@h/a b.tgz", "https://u:xxxxx@h/a b.tgz", `URL "https://u:xxxxx@h/a b.tgz" has a space at byte 16`},
+		{"https://u:pw@h/a\tb", "https://u:xxxxx@h/a\tb", `has the character '\t' at byte 16`},
+		{"https://u:pw@h:0/c", "https://u:xxxxx@h:0/c", `URL "https://u:xxxxx@h:0/c" has port "0", want 1..65535`},
+		{"https://u:pw@h:99999/c", "https://u:xxxxx@h:99999/c", `has port "99999"`},
+		{"ftp://u:pw@h/c", "ftp://u:xxxxx@h/c", `URL "ftp://u:xxxxx@h/c" is not an http:// or https:// address`},
+		{"https:///c", "https:///c", "is not an http:// or https:// address"},
+		{"u:pw@h/c", "u:xxxxx@h/c", "is not an http:// or https:// address"},
+		{"https://u:pw@[::1/c", "https://u:xxxxx@[::1/c", "is not an http:// or https:// address"},
+	}
+	for _, c := range cases {
+		if got := RedactURL(c.raw); got != c.redacted {
+			t.Errorf("RedactURL(%q) = %q, want %q", c.raw, got, c.redacted)
+		}
+		err := CheckURL(c.raw)
+		switch {
+		case c.bad == "" && err != nil:
+			t.Errorf("CheckURL(%q): %v", c.raw, err)
+		case c.bad != "" && (err == nil || !strings.Contains(err.Error(), c.bad)):
+			t.Errorf("CheckURL(%q) = %v, want %q", c.raw, err, c.bad)
+		case err != nil && strings.Contains(err.Error(), "pw@"):
+			t.Errorf("CheckURL(%q) shows the password: %v", c.raw, err)
+		}
+	}
+}
+
+// TestFetchTargetSpellings: a target spelled with a trailing slash or dots
+// is the folder it names; ".", ".." and "/" name no folder to replace and
+// are refused before any request.
+func TestFetchTargetSpellings(t *testing.T) {
+	es, src := tinyCIFAR(t)
+	tgz := tarball(t, es)
+	srv, hits := serve(t, serveBytes(tgz))
+	src.URL, src.MD5 = srv.URL+"/c.tar.gz", md5hex(tgz)
+	cases := []struct {
+		dir  string // relative to a fresh working folder holding only sub/
+		want string // error substring; "" for success into sub/cifar10
+	}{
+		{"sub/cifar10/", ""},
+		{"sub/./x/../cifar10", ""},
+		{"sub/cifar10//", ""},
+		{".", `cifar10: folder "." has no name of its own to replace; name it from outside (e.g. ../cifar10)`},
+		{"sub/..", `folder "sub/.." has no name of its own`},
+		{"..", `folder ".." has no name of its own`},
+		{"/", `folder "/" has no name of its own`},
+		{"", `folder "" has no name of its own`},
+	}
+	for _, c := range cases {
+		t.Run(c.dir, func(t *testing.T) {
+			wd := t.TempDir()
+			t.Chdir(wd)
+			if err := os.Mkdir("sub", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			before := hits.Load()
+			for _, force := range []bool{false, true} {
+				_, err := Fetch(context.Background(), src, c.dir, FetchOptions{Client: srv.Client(), Force: force})
+				if c.want == "" {
+					if err != nil {
+						t.Fatalf("force %v: %v", force, err)
+					}
+					if err := src.Check("sub/cifar10"); err != nil || entries(t, "sub") != "cifar10" || entries(t, wd) != "sub" {
+						t.Fatalf("force %v: %v; sub holds %q", force, err, entries(t, "sub"))
+					}
+					continue
+				}
+				if err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("error %v, want %q", err, c.want)
+				}
+				if hits.Load() != before || entries(t, wd) != "sub" || entries(t, "sub") != "" {
+					t.Fatalf("%d requests; the working folder holds %q", hits.Load()-before, entries(t, wd))
+				}
+			}
+		})
+	}
+}
+
+// TestFetchIDXArchive: Fetch is not CIFAR-specific: a Source for a tar.gz of
+// real IDX files (an MNIST-layout folder) installs exactly its four files,
+// which LoadMNISTDir then reads; a stray member is not installed.
+func TestFetchIDXArchive(t *testing.T) {
+	raw := t.TempDir()
+	train, test := synth(5, 1, 28, 28), synth(3, 1, 28, 28)
+	for _, s := range []struct {
+		prefix string
+		set    *Set
+	}{{"train", train}, {"t10k", test}} {
+		if err := WriteIDX(filepath.Join(raw, s.prefix+"-images-idx3-ubyte"), filepath.Join(raw, s.prefix+"-labels-idx1-ubyte"), s.set, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := Source{Name: "mnist", Folder: "mnist"}
+	var es []tarEntry
+	for _, f := range idxFiles {
+		b, err := os.ReadFile(filepath.Join(raw, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, tarEntry{"mnist/" + f, b})
+		src.Files = append(src.Files, SourceFile{f, int64(len(b))})
+	}
+	es = append(es, tarEntry{"mnist/run-me.sh", []byte("#!/bin/sh\n")})
+	tgz := tarball(t, es)
+	srv, _ := serve(t, serveBytes(tgz))
+	src.URL, src.MD5, src.Size = srv.URL+"/mnist.tar.gz", md5hex(tgz), int64(len(tgz))
+	target := filepath.Join(t.TempDir(), "mnist")
+	if _, err := Fetch(context.Background(), src, target, FetchOptions{Client: srv.Client()}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := entries(t, target), FetchMarker+" t10k-images-idx3-ubyte t10k-labels-idx1-ubyte train-images-idx3-ubyte train-labels-idx1-ubyte"; got != want {
+		t.Fatalf("installed %q, want %q", got, want)
+	}
+	tr, te, err := LoadMNISTDir(target, "mnist")
+	if err != nil || tr.N != 5 || te.N != 3 || !bytes.Equal(tr.Pixels, train.Pixels) || !slices.Equal(te.Labels, test.Labels) {
+		t.Fatalf("LoadMNISTDir: %v", err)
 	}
 }

@@ -93,12 +93,22 @@ func ReadIDX(imagesPath, labelsPath string, k int) (*Set, error) {
 	return s, nil
 }
 
-// findIDX returns dir/base.gz or dir/base, whichever exists (gz first).
+// findIDX returns dir/base.gz or dir/base, whichever exists as a file (gz
+// first). When neither does, the error says which is a directory, or that
+// both are missing.
 func findIDX(dir, base string) (string, error) {
+	var folder string
 	for _, p := range []string{filepath.Join(dir, base+".gz"), filepath.Join(dir, base)} {
-		if _, err := os.Stat(p); err == nil {
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && !st.IsDir():
 			return p, nil
+		case err == nil && folder == "":
+			folder = p
 		}
+	}
+	if folder != "" {
+		return "", fmt.Errorf("idx: %s is a directory, not an IDX file", folder)
 	}
 	return "", fmt.Errorf("idx: %s: missing (looked for %s and %s.gz)", filepath.Join(dir, base), base, base)
 }

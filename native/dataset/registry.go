@@ -55,7 +55,7 @@ var registry = []Info{
 		Name: "mnist", Dir: "data/mnist",
 		Files: idxFiles,
 		Load:  func(dir string) (*Set, *Set, error) { return LoadMNISTDir(dir, "mnist") },
-		Get:   "put " + strings.Join(idxFiles[:3], ", ") + " and " + idxFiles[3] + " (or .gz) in data/mnist; for Fashion-MNIST, Debian's dataset-fashion-mnist package installs it under " + fashionMNISTDir,
+		Get:   "put the MNIST files " + strings.Join(idxFiles[:3], ", ") + " and " + idxFiles[3] + " (or .gz) in data/mnist; samlab does not download them",
 	},
 }
 

@@ -9,7 +9,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Source describes a dataset archive that Fetch can download: where it is,
@@ -21,14 +24,21 @@ type Source struct {
 	URL string
 	// MD5 is the archive's published MD5 sum, 32 hex digits.
 	MD5 string
+	// Size is the archive's exact size in bytes when known, 0 when not. A
+	// server announcing another size is refused before any byte is saved,
+	// and a download is cut once it passes Size. It belongs with MD5: a
+	// different archive (another MD5) has Size 0.
+	Size int64
 	// Folder is the folder inside the archive whose files are installed
 	// directly in the target folder; entries outside it are ignored.
 	Folder string
 	// Files are the files the target folder must hold, with exact sizes.
 	Files []SourceFile
 	// Extra names the other files the archive holds in Folder. They are
-	// installed too but not required; a target folder holding anything not
-	// in Files, Extra or FetchMarker is never replaced.
+	// installed too but not required. No other entry of the archive is
+	// installed, so a folder Fetch wrote can always be replaced by it; a
+	// target folder holding anything not in Files, Extra or FetchMarker is
+	// never replaced.
 	Extra []string
 }
 
@@ -42,12 +52,16 @@ type SourceFile struct {
 // records of 3073 bytes.
 const cifarBatchBytes = 10000 * cifarRecord
 
+// cifarArchiveBytes is the size of the official cifar-10-binary.tar.gz.
+const cifarArchiveBytes = 170052171
+
 // CIFAR10Source is the official CIFAR10 binary archive from the dataset's
 // authors (about 162 MB), with its published MD5.
 var CIFAR10Source = Source{
 	Name:   "cifar10",
 	URL:    "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz",
 	MD5:    "c32a1d4ab5d03f1284b67883e8d87530",
+	Size:   cifarArchiveBytes,
 	Folder: "cifar-10-batches-bin",
 	Files: []SourceFile{
 		{"data_batch_1.bin", cifarBatchBytes},
@@ -110,14 +124,72 @@ func (s Source) validate() error {
 	if err := CheckMD5(s.MD5); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	u, err := url.Parse(s.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("%s: URL %q is not an http:// or https:// address", name, s.URL)
+	if err := CheckURL(s.URL); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if s.Size < 0 {
+		return fmt.Errorf("%s: archive size %d is negative", name, s.Size)
 	}
 	if strings.Trim(s.Folder, "/") == "" || len(s.Files) == 0 {
 		return fmt.Errorf("%s: source names no archive folder or no files", name)
 	}
 	return nil
+}
+
+// CheckURL returns an error unless raw is an absolute http:// or https://
+// address (the scheme in any case) with a host and no spaces or control
+// characters. The error quotes raw with its password hidden (RedactURL).
+func CheckURL(raw string) error {
+	if i := strings.IndexFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 {
+		what := "a space"
+		if r, _ := utf8.DecodeRuneInString(raw[i:]); r != ' ' {
+			what = fmt.Sprintf("the character %q", r)
+		}
+		return fmt.Errorf("URL %q has %s at byte %d (percent-encode it, e.g. %%20 for a space)", RedactURL(raw), what, i)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "" {
+		return fmt.Errorf("URL %q is not an http:// or https:// address", RedactURL(raw))
+	}
+	if u.Port() != "" {
+		if p, err := strconv.Atoi(u.Port()); err != nil || p < 1 || p > 65535 {
+			return fmt.Errorf("URL %q has port %q, want 1..65535", RedactURL(raw), u.Port())
+		}
+	}
+	return nil
+}
+
+// RedactURL returns raw with the password of its user information
+// ("scheme://user:password@host/...") replaced by "xxxxx", so that it can be
+// printed and recorded; the rest is left as typed. It works on strings that
+// do not parse as URLs too.
+func RedactURL(raw string) string {
+	start := 0
+	if i := strings.Index(raw, "://"); i >= 0 {
+		start = i + 3
+	}
+	end := len(raw)
+	if i := strings.IndexAny(raw[start:], "/?#"); i >= 0 {
+		end = start + i
+	}
+	at := strings.LastIndex(raw[start:end], "@")
+	if at < 0 {
+		return raw
+	}
+	at += start
+	colon := strings.Index(raw[start:at], ":")
+	if colon < 0 {
+		return raw
+	}
+	colon += start
+	return raw[:colon+1] + "xxxxx" + raw[at:]
+}
+
+// hasSecret reports whether raw carries user information or a query, which
+// may hold a token that RedactURL leaves visible.
+func hasSecret(raw string) bool {
+	u, err := url.Parse(raw)
+	return err != nil || u.User != nil || u.RawQuery != ""
 }
 
 // CheckMD5 returns an error unless sum is an MD5 sum: 32 hex digits.

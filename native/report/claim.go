@@ -22,6 +22,11 @@ type Claim struct {
 	// Tests are the numeric checks; Verdict is Combine(Tests).
 	Tests   []Test
 	Verdict Verdict
+	// Seeds is the number of seeds the verdict rests on: for a toy claim
+	// the seeds its intervals needed (or the cap, Capped, where one is
+	// still open); for a deep claim the most seeds a test paired.
+	Seeds  int
+	Capped bool
 	// Rule states how the verdict is computed.
 	Rule string
 	// Headline is the one-line summary in the verdict table.

@@ -11,8 +11,8 @@ import (
 // claim3: in a linear model 1-SAM is SGD with per-example weights that
 // favour low-loss examples (measured in claim3_measure.go, drawn in
 // claim3_figure.go).
-func claim3(ctx context.Context, p *pool, plan Plan, out string) (*Claim, error) {
-	c, err := plan.preset(linearPreset, plan.Seeds)
+func claim3(ctx context.Context, p *pool, plan Plan, seeds int, out string) (*Claim, error) {
+	c, err := plan.preset(linearPreset, seeds)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func claim3(ctx context.Context, p *pool, plan Plan, out string) (*Claim, error)
 	if excluded > 0 {
 		cl.Notes = append(cl.Notes, fmt.Sprintf("%d of %d example snapshots with |margin| > %g are left out of the closed-form comparison: there the float64 residual sigmoid(f) - t loses relative precision.", excluded, excluded+used, MarginLimit))
 	}
-	cl.Rule = "Holds when every test passes: the identity to 1e-6 relative error, the ratio >= 1, its rank correlation with the margin above 0.5, clean examples up-weighted more than flipped ones in two thirds of the seeds, and the decay step of the clean/flipped gradient-norm ratio (the first recorded step where it falls below " + fmtG(DecayThreshold) + "; the last step if never) strictly increasing in rho, on the mean and in two thirds of the seeds."
+	cl.Rule = "Holds when every test passes: the identity to 1e-6 relative error, the ratio >= 1, its rank correlation with the margin above 0.5, clean examples up-weighted more than flipped ones (the 95% t interval of the mean paired difference of log ratios above 0), and the decay step of the clean/flipped gradient-norm ratio (the first recorded step where it falls below " + fmtG(DecayThreshold) + "; the last step if never) strictly increasing in rho, on the mean and in two thirds of the seeds."
 	cl.Headline = fmt.Sprintf("closed form matched to %.1g; clean/flipped gradient-norm ratio decays below %g at steps %v for rho %v", maxErr, DecayThreshold, means, rhos)
 	return cl, nil
 }

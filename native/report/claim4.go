@@ -18,8 +18,8 @@ import (
 
 // claim4: for a linear model L-SAM equals 1-SAM and J-SAM equals SGD, step
 // for step.
-func claim4(ctx context.Context, p *pool, plan Plan, out string) (*Claim, error) {
-	c, err := plan.preset(exactPreset, plan.Seeds)
+func claim4(ctx context.Context, p *pool, plan Plan, seeds int, out string) (*Claim, error) {
+	c, err := plan.preset(exactPreset, seeds)
 	if err != nil {
 		return nil, err
 	}

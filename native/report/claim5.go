@@ -35,7 +35,8 @@ func claim5(mr *mainRuns, out string) (*Claim, error) {
 		AtLeastFraction("J-SAM recovers at least half of 1-SAM's gain", b("jsam"), b("1sam"), b("sgd"), KeepFraction, Points),
 		BelowFraction("L-SAM recovers less than half of 1-SAM's gain", b("lsam"), b("1sam"), b("sgd"), KeepFraction, Points),
 	}
-	c.Rule = "Premise: 1-SAM beats SGD by more than 1 pt in at least two thirds of the seeds (otherwise the claim is inconclusive here). \"Most\" is read as at least half of 1-SAM's mean gain, with J-SAM ahead of SGD (resp. 1-SAM ahead of L-SAM) in at least two thirds of the seeds."
-	c.Headline = fmt.Sprintf("gains over SGD: 1-SAM %s, J-SAM %s, L-SAM %s", Points.Signed(gain("1sam")), Points.Signed(gain("jsam")), Points.Signed(gain("lsam")))
+	c.Rule = "Premise: the 95% t interval of 1-SAM's paired gain over SGD lies above 1 pt (otherwise the claim is inconclusive here). \"Most\" is read as at least half of 1-SAM's gain: the 95% t interval of J-SAM's gain minus half of 1-SAM's, paired by seed, lies above 0 (for L-SAM: half of 1-SAM's gain minus L-SAM's above 0)."
+	g := func(m string) string { return gainText(b(m), b("sgd"), Points) }
+	c.Headline = fmt.Sprintf("gains over SGD: 1-SAM %s, J-SAM %s, L-SAM %s", g("1sam"), g("jsam"), g("lsam"))
 	return c, nil
 }

@@ -41,14 +41,17 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 	for _, m := range []string{"sam", "1sam"} {
 		var xs, ys, sd []float64
 		row := []string{label(m)}
-		wins := 0
+		wins, open := 0, 0
 		for _, s := range mr.rho {
 			cfg := s.cfg
 			v := bestOf(s.res, m)
 			xs, ys, sd = append(xs, rhoOf(cfg, m)), append(ys, mean(v)), append(sd, std(v))
-			row = append(row, fmt.Sprintf("%s (rho %g)", statCell(v, Points), rhoOf(cfg, m)))
-			if Greater("", v, sgdNoisy, AccMargin, Points).Pass {
+			row = append(row, fmt.Sprintf("%s, gain %s (rho %g)", statCell(v, Points), gainText(v, sgdNoisy, Points), rhoOf(cfg, m)))
+			switch g := Greater("", v, sgdNoisy, AccMargin, Points); {
+			case g.Pass:
 				wins++
+			case g.Open:
+				open++
 			}
 		}
 		rt.Rows = append(rt.Rows, row)
@@ -56,8 +59,8 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 		t.Points = true
 		pr.line(t)
 		half := (len(mr.rho) + 1) / 2
-		tests = append(tests, Test{Name: label(m) + " beats SGD over a range of rho", Pass: wins >= half,
-			Detail: fmt.Sprintf("beats SGD (mean gain > 1 pt, two thirds of seeds) at %d of %d rho values (need >= %d)", wins, len(mr.rho), half)})
+		tests = append(tests, Test{Name: label(m) + " beats SGD over a range of rho", Pass: wins >= half, Open: wins < half && wins+open >= half, N: len(sgdNoisy),
+			Detail: fmt.Sprintf("beats SGD (95%% t interval of the paired gain above 1 pt) at %d of %d rho values, undecided at %d (need >= %d)", wins, len(mr.rho), open, half)})
 	}
 	lo, hi := pr.X.Min, pr.X.Max
 	pr.line(trace{Label: "SGD", Color: palette.Method("sgd"), Dashed: true, X: []float64{lo, hi}, Y: []float64{mean(sgdNoisy), mean(sgdNoisy)}})
@@ -100,8 +103,11 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 		}
 	}
 	c.Tests = tests
-	c.Rule = "Range of rho: the method beats SGD (the paired rule of claim 1) at at least half of the rho values. Growth with noise: the per-seed gain over SGD at the highest noise rate minus the gain at the lowest exceeds 1 pt on average, positive in two thirds of the seeds."
-	c.Headline = fmt.Sprintf("1-SAM gain %s at %s noise, %s at %s", Points.Signed(gains(lowI, "1sam").Mean()), pctNoise(mr.noise[lowI].cfg.Data.Noise), Points.Signed(gains(highI, "1sam").Mean()), pctNoise(mr.noise[highI].cfg.Data.Noise))
+	c.Rule = "Range of rho: the method beats SGD (the 95% t interval of the paired gain above 1 pt, as in claim 1) at at least half of the rho values; undecided while the open intervals could still make half. Growth with noise: the 95% t interval of the per-seed gain over SGD at the highest noise rate minus the gain at the lowest lies above 1 pt."
+	one := func(i int) string {
+		return gainText(bestOf(mr.noise[i].res, "1sam"), bestOf(mr.noise[i].res, "sgd"), Points)
+	}
+	c.Headline = fmt.Sprintf("1-SAM gain %s at %s noise, %s at %s", one(lowI), pctNoise(mr.noise[lowI].cfg.Data.Noise), one(highI), pctNoise(mr.noise[highI].cfg.Data.Noise))
 	return c, nil
 }
 

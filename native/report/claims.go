@@ -5,9 +5,11 @@ package report
 type claimEntry struct {
 	// ID names the claim ("3", "D1"); Deep marks a deep-network claim,
 	// built only when the report has deep run folders.
-	ID    string
-	Deep  bool
-	build func(ev *evidence) (*Claim, error)
+	ID   string
+	Deep bool
+	// build makes the claim from the evidence at seeds seeds (the deep
+	// claims use the seeds their run folders have).
+	build func(ev *evidence, seeds int) (*Claim, error)
 }
 
 // deepSectionID is the claim that carries the deep section's tables and
@@ -17,14 +19,16 @@ const deepSectionID = "D1"
 // claimList is the report's claims, in report order. A new claim is its
 // file (claimN.go: prose, measurement, figure, table, tests) and a row here.
 var claimList = []claimEntry{
-	{ID: "1", build: fromMain(claim1)},
-	{ID: "2", build: fromMain(claim2)},
-	{ID: "3", build: func(ev *evidence) (*Claim, error) { return claim3(ev.ctx, ev.pool, ev.plan, ev.out) }},
-	{ID: "4", build: func(ev *evidence) (*Claim, error) { return claim4(ev.ctx, ev.pool, ev.plan, ev.out) }},
-	{ID: "5", build: fromMain(claim5)},
-	{ID: "6", build: fromMain(claim6)},
-	{ID: "7", build: fromMain(claim7)},
-	{ID: "8", build: fromMain(claim8)},
+	{ID: "1", build: fromMain(claim1, func(mr *mainRuns) []*runSet {
+		return []*runSet{&mr.clean, &mr.demoNoisy, &mr.demoClean, &mr.linNoisy, &mr.linClean}
+	})},
+	{ID: "2", build: fromMain(claim2, noisyOnly)},
+	{ID: "3", build: func(ev *evidence, n int) (*Claim, error) { return claim3(ev.ctx, ev.pool, ev.plan, n, ev.out) }},
+	{ID: "4", build: func(ev *evidence, n int) (*Claim, error) { return claim4(ev.ctx, ev.pool, ev.plan, n, ev.out) }},
+	{ID: "5", build: fromMain(claim5, noisyOnly)},
+	{ID: "6", build: fromMain(claim6, noisyOnly)},
+	{ID: "7", build: fromMain(claim7, func(mr *mainRuns) []*runSet { return setsOf(mr.grid) })},
+	{ID: "8", build: fromMain(claim8, func(mr *mainRuns) []*runSet { return append(setsOf(mr.rho), setsOf(mr.noise)...) })},
 	{ID: "D1", Deep: true, build: fromDeep(deepGain)},
 	{ID: "D2", Deep: true, build: fromDeep(deepClean)},
 	{ID: "D3", Deep: true, build: fromDeep(deepSplit)},
@@ -32,10 +36,16 @@ var claimList = []claimEntry{
 	{ID: "D5", Deep: true, build: fromDeep(deepMem)},
 }
 
-// fromMain builds a claim from the shared toy runs.
-func fromMain(f func(*mainRuns, string) (*Claim, error)) func(*evidence) (*Claim, error) {
-	return func(ev *evidence) (*Claim, error) {
-		mr, err := ev.main()
+// noisyOnly names no set beyond the main noisy one (which evidence.main
+// always grows).
+func noisyOnly(*mainRuns) []*runSet { return nil }
+
+// fromMain builds a claim from the shared toy runs at n seeds, growing
+// the sets uses names (only those: a claim that needs more seeds does
+// not make the others run them).
+func fromMain(f func(*mainRuns, string) (*Claim, error), uses func(*mainRuns) []*runSet) func(*evidence, int) (*Claim, error) {
+	return func(ev *evidence, n int) (*Claim, error) {
+		mr, err := ev.main(n, uses)
 		if err != nil {
 			return nil, err
 		}
@@ -44,8 +54,8 @@ func fromMain(f func(*mainRuns, string) (*Claim, error)) func(*evidence) (*Claim
 }
 
 // fromDeep builds a claim from the deep run folders.
-func fromDeep(f func(*deepRuns, string) (*Claim, error)) func(*evidence) (*Claim, error) {
-	return func(ev *evidence) (*Claim, error) {
+func fromDeep(f func(*deepRuns, string) (*Claim, error)) func(*evidence, int) (*Claim, error) {
+	return func(ev *evidence, _ int) (*Claim, error) {
 		d, err := ev.deep()
 		if err != nil {
 			return nil, err
@@ -55,20 +65,34 @@ func fromDeep(f func(*deepRuns, string) (*Claim, error)) func(*evidence) (*Claim
 }
 
 // buildClaims builds, in order, the claims of claimList that want accepts,
-// each with its ID and its verdict (Combine of its tests: the one place a
-// verdict is computed).
+// each with its ID, its verdict (Combine of its tests: the one place a
+// verdict is computed) and its seeds: a toy claim is built at the plan's
+// seeds, then with more (adaptSeeds) while an interval of its tests is
+// open; a deep claim once, on the seeds of its runs.
 func buildClaims(ev *evidence, want func(claimEntry) bool) ([]*Claim, error) {
 	var cs []*Claim
 	for _, e := range claimList {
 		if !want(e) {
 			continue
 		}
-		c, err := e.build(ev)
+		var c *Claim
+		n, err := adaptSeeds(ev.plan.Seeds, ev.plan.SeedBatch, ev.plan.MaxSeeds, func(n int) (bool, error) {
+			var err error
+			c, err = e.build(ev, n)
+			return err == nil && (e.Deep || Decided(c.Tests)), err
+		})
 		if err != nil {
 			return nil, err
 		}
 		c.ID = e.ID
 		c.Verdict = Combine(c.Tests)
+		c.Seeds, c.Capped = n, !Decided(c.Tests)
+		if e.Deep {
+			c.Seeds, c.Capped = 0, false
+			for _, t := range c.Tests {
+				c.Seeds = max(c.Seeds, t.N)
+			}
+		}
 		cs = append(cs, c)
 	}
 	return cs, nil

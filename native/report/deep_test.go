@@ -116,7 +116,7 @@ func TestDeepClaims(t *testing.T) {
 				r[0] = run{0.70, 3}
 				m[k] = r
 			}
-		}, [5]Verdict{DoesNotHold, DoesNotHold, Inconclusive, Inconclusive, DoesNotHold}},
+		}, [5]Verdict{NoDifference, NoDifference, Inconclusive, Inconclusive, NoDifference}},
 		{"L-SAM keeps the gain", func(m map[string][2]run) { r := m["lsam"]; r[0].best = 0.78; m["lsam"] = r }, [5]Verdict{Holds, Holds, Mixed, Holds, Holds}},
 		{"SGD never memorises", func(m map[string][2]run) { r := m["sgd"]; r[0].memAt = 0; m["sgd"] = r }, [5]Verdict{Holds, Holds, Holds, Holds, Inconclusive}},
 	}

@@ -8,7 +8,7 @@ import (
 
 // The five deep claims (docs/science.md section 5), each a claim of the
 // paper tested on the native CLI's runs with the rule of the toy claims:
-// paired by seed, a margin, the sign in two thirds of the seeds. Each reads
+// paired by seed, a margin, the 95% t interval (Greater). Each reads
 // the noisy settings that have SGD runs; the first also carries the deep
 // section's tables and figures (deepSection), the others its memorisation
 // figure.
@@ -17,7 +17,7 @@ import (
 func deepGain(d *deepRuns, out string) (*Claim, error) {
 	c := d.claim("1-SAM and SAM beat SGD in early-stopping accuracy under label noise",
 		"Deep networks with noisy labels: per-example SAM, and SAM, reach a much higher best test accuracy than SGD (the paper: +17 points for 1-SAM, ResNet18, CIFAR10, 30% noise).",
-		"Each test: the mean paired gain in best test accuracy exceeds 1 pt and has the right sign in at least two thirds of the seeds. Holds when all pass, does not hold when none does.")
+		"Each test: the 95% t interval of the mean paired gain in best test accuracy lies above 1 pt. Holds when all pass, mixed when some do; when none does, no difference if every interval lies inside ±1 pt, inconclusive if one straddles a margin.")
 	var heads []string
 	for _, g := range d.noisyGroups() {
 		for _, m := range []string{"1sam", "sam"} {
@@ -26,7 +26,7 @@ func deepGain(d *deepRuns, out string) (*Claim, error) {
 			}
 			a, b := g.paired(m, "sgd")
 			c.Tests = append(c.Tests, Greater(fmt.Sprintf("%s beats SGD at %s noise", label(m), pctNoise(g.Noise)), a, b, AccMargin, Points))
-			heads = append(heads, fmt.Sprintf("%s %s", label(m), Points.Signed(NewPaired(a, b).Mean())))
+			heads = append(heads, fmt.Sprintf("%s %s", label(m), gainText(a, b, Points)))
 		}
 	}
 	if err := deepSection(d, c, out); err != nil {
@@ -39,7 +39,7 @@ func deepGain(d *deepRuns, out string) (*Claim, error) {
 func deepClean(d *deepRuns, out string) (*Claim, error) {
 	c := d.claim("The gain is smaller without label noise",
 		"SAM's advantage is specific to label noise: without noise its gain over SGD is much smaller.",
-		"Per method, the per-seed gain over SGD at the noisy rate must exceed the one without noise by more than 1 pt in two thirds of the seeds.")
+		"Per method, the 95% t interval of the per-seed gain over SGD at the noisy rate minus the one without noise must lie above 1 pt.")
 	var heads []string
 	for _, g := range d.noisyGroups() {
 		clean0 := d.cleanOf(g)
@@ -52,7 +52,7 @@ func deepClean(d *deepRuns, out string) (*Claim, error) {
 			gc := gainBySeed(clean0.best(m), clean0.best("sgd"))
 			x, y := pairSeeds(gn, gc)
 			c.Tests = append(c.Tests, Greater(fmt.Sprintf("%s's gain over SGD is larger at %s noise than at 0%%", label(m), n), x, y, AccMargin, Points))
-			heads = append(heads, fmt.Sprintf("%s %s at %s vs %s at 0%%", label(m), Points.Signed(mean(x)), n, Points.Signed(mean(y))))
+			heads = append(heads, fmt.Sprintf("%s %s at %s vs %s at 0%%, difference %s", label(m), Points.Signed(mean(x)), n, Points.Signed(mean(y)), gainText(x, y, Points)))
 		}
 	}
 	return c, d.finish(c, heads, out)
@@ -62,7 +62,7 @@ func deepClean(d *deepRuns, out string) (*Claim, error) {
 func deepSplit(d *deepRuns, out string) (*Claim, error) {
 	c := d.claim("J-SAM keeps most of 1-SAM's gain and L-SAM does not",
 		"In deep networks the Jacobian part of the per-example perturbation (J-SAM) carries nearly all of 1-SAM's gain, the logit-scale part (L-SAM) little.",
-		"Premise: 1-SAM beats SGD by more than 1 pt (otherwise there is nothing to keep: inconclusive). J-SAM must keep at least half of 1-SAM's mean gain, L-SAM less than half (1-SAM ahead of L-SAM in two thirds of the seeds).")
+		"Premise: 1-SAM beats SGD by more than 1 pt (otherwise there is nothing to keep: inconclusive). J-SAM must keep at least half of 1-SAM's mean gain, L-SAM less than half (95% t intervals, paired by seed, as in claim 5).")
 	var heads []string
 	for _, g := range d.noisyGroups() {
 		if !g.has("1sam", "jsam", "lsam") {
@@ -76,8 +76,7 @@ func deepSplit(d *deepRuns, out string) (*Claim, error) {
 			Premise(Greater(fmt.Sprintf("1-SAM has a gain over SGD to keep at %s noise", n), o, s, AccMargin, Points)),
 			AtLeastFraction(fmt.Sprintf("J-SAM keeps at least half of 1-SAM's gain at %s noise", n), j, o, s, KeepFraction, Points),
 			BelowFraction(fmt.Sprintf("L-SAM keeps less than half of 1-SAM's gain at %s noise", n), l, o, s, KeepFraction, Points))
-		heads = append(heads, fmt.Sprintf("gains at %s: 1-SAM %s, J-SAM %s, L-SAM %s", n, Points.Signed(NewPaired(o, s).Mean()),
-			Points.Signed(NewPaired(j, s).Mean()), Points.Signed(NewPaired(l, s).Mean())))
+		heads = append(heads, fmt.Sprintf("gains at %s: 1-SAM %s, J-SAM %s, L-SAM %s", n, gainText(o, s, Points), gainText(j, s, Points), gainText(l, s, Points)))
 	}
 	return c, d.finish(c, heads, out)
 }
@@ -100,7 +99,7 @@ func deepReg(d *deepRuns, out string) (*Claim, error) {
 			Premise(Greater(fmt.Sprintf("%s beats SGD at %s noise (a gap to narrow)", label(ref), n), r, s, AccMargin, Points)),
 			Greater(fmt.Sprintf("Reg-SGD beats SGD at %s noise", n), x, s, AccMargin, Points),
 			AtLeastFraction(fmt.Sprintf("Reg-SGD closes at least a quarter of the gap to %s at %s noise", label(ref), n), x, r, s, GapFraction, Points))
-		heads = append(heads, fmt.Sprintf("at %s: %s %s, Reg-SGD %s over SGD", n, label(ref), Points.Signed(NewPaired(r, s).Mean()), Points.Signed(NewPaired(x, s).Mean())))
+		heads = append(heads, fmt.Sprintf("at %s: %s %s, Reg-SGD %s over SGD", n, label(ref), gainText(r, s, Points), gainText(x, s, Points)))
 	}
 	return c, d.finish(c, heads, out)
 }
@@ -109,7 +108,7 @@ func deepReg(d *deepRuns, out string) (*Claim, error) {
 func deepMem(d *deepRuns, out string) (*Claim, error) {
 	c := d.claim("SAM-family methods memorise the flipped labels later",
 		"SAM, 1-SAM and J-SAM fit the flipped training labels later than SGD: the memorisation that ends early stopping comes later.",
-		"Premise: SGD memorises (flipped-train accuracy above 50% to the end) in two thirds of its runs. Memorisation epoch: the first epoch from which flipped-train accuracy stays above 50%; a run that never memorises counts as the last epoch + 1. Each method must memorise more than half an epoch later than SGD, paired by seed, in two thirds of the seeds.")
+		"Premise: SGD memorises (flipped-train accuracy above 50% to the end) in two thirds of its runs. Memorisation epoch: the first epoch from which flipped-train accuracy stays above 50%; a run that never memorises counts as the last epoch + 1. Each method must memorise more than half an epoch later than SGD: the 95% t interval of the paired difference lies above 0.5 epochs.")
 	var heads []string
 	for _, g := range d.noisyGroups() {
 		n := pctNoise(g.Noise)
@@ -124,7 +123,7 @@ func deepMem(d *deepRuns, out string) (*Claim, error) {
 			}
 			a, b := pairSeeds(memBySeed(g.Runs[m]), sgdMem)
 			c.Tests = append(c.Tests, Greater(fmt.Sprintf("%s memorises later than SGD at %s noise", label(m), n), a, b, EpochMargin, whole))
-			heads = append(heads, fmt.Sprintf("%s epoch %s vs SGD %s", label(m), whole.Abs(mean(a)), whole.Abs(mean(b))))
+			heads = append(heads, fmt.Sprintf("%s epoch %s vs SGD %s, later by %s", label(m), whole.Abs(mean(a)), whole.Abs(mean(b)), gainText(a, b, Unit{Scale: 1, Prec: 1})))
 		}
 	}
 	return c, d.finish(c, heads, out)

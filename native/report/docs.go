@@ -40,7 +40,7 @@ func (rep *Report) WriteDocs(dir string) error {
 	var b strings.Builder
 	fmt.Fprintln(&b, "## The paper's claims, reproduced")
 	fmt.Fprintln(&b)
-	fmt.Fprintln(&b, "`make report` (or `go run ./cmd/samlab report --out report/`) runs the toy experiments behind each claim of the paper over several seeds, draws the figures and writes `report/README.md`: one section per claim with its figures, a results table (mean ± std over seeds), the config that produced it and a verdict computed from the numbers (paired by seed; a gain counts when its mean exceeds the margin and its sign agrees in two thirds of the seeds). `--quick` is a smoke test; `--deep <run folders>` adds the deep-network claims (D1-D5) from the native CLI's run folders, and `--deep-run fashion-mnist` first trains them (docs/native.md).")
+	fmt.Fprintln(&b, "`make report` (or `go run ./cmd/samlab report --out report/`) runs the toy experiments behind each claim of the paper over several seeds, draws the figures and writes `report/README.md`: one section per claim with its figures, a results table (mean ± std over seeds), the config that produced it and a verdict computed from the numbers (paired by seed; a gain counts when the 95% t interval of its mean lies above the margin, no difference when it lies inside ± the margin; toy claims use 10 seeds, more up to 30 while an interval straddles its margin). `--quick` is a smoke test; `--deep <run folders>` adds the deep-network claims (D1-D5) from the native CLI's run folders, and `--deep-run fashion-mnist` first trains them (docs/native.md).")
 	fmt.Fprintln(&b)
 	rep.header(&b, "This copy of the report's verdict table was generated")
 	rep.VerdictTable(&b, false)

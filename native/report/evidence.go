@@ -13,20 +13,28 @@ type evidence struct {
 	out       string
 	deepPaths []string
 
+	// mainSets holds the shared toy runs made so far (each set grows on
+	// demand).
 	mainSets *mainRuns
 	deepSets *deepRuns
 }
 
-// main returns the shared toy runs of claims 1, 2 and 5-8 (runMain).
-func (ev *evidence) main() (*mainRuns, error) {
+// main returns the shared toy runs of claims 1, 2 and 5-8 cut to seeds 0
+// to n-1, having first run the seeds the sets named by uses (and the main
+// noisy set, which every claim reads) do not hold yet.
+func (ev *evidence) main(n int, uses func(*mainRuns) []*runSet) (*mainRuns, error) {
 	if ev.mainSets == nil {
-		mr, err := runMain(ev.ctx, ev.pool, ev.plan)
+		mr, err := newMain(ev.plan)
 		if err != nil {
 			return nil, err
 		}
 		ev.mainSets = mr
 	}
-	return ev.mainSets, nil
+	sets := append([]*runSet{&ev.mainSets.noisy}, uses(ev.mainSets)...)
+	if err := grow(ev.ctx, ev.pool, sets, n); err != nil {
+		return nil, err
+	}
+	return ev.mainSets.first(n), nil
 }
 
 // deep returns the deep run folders, read and grouped (readDeep).

@@ -15,8 +15,51 @@ type runSet struct {
 	res []experiment.Result
 }
 
+// held returns how many seeds of s have results (0, 1, ... in order).
+func (s *runSet) held() int {
+	if len(s.cfg.Methods) == 0 {
+		return 0
+	}
+	return len(byMethod(s.res, s.cfg.Methods[0]))
+}
+
+// next returns the config of s's seeds held() to n-1, or nil when s holds
+// n seeds already.
+func (s *runSet) next(n int) *experiment.Config {
+	have := s.held()
+	if have >= n {
+		return nil
+	}
+	c := s.cfg.Clone()
+	c.FirstSeed, c.Seeds = uint64(have), n-have
+	return c
+}
+
+// add appends res, the results of s.next's config, keeping s's results
+// by method, then seed.
+func (s *runSet) add(res []experiment.Result) {
+	var all []experiment.Result
+	for _, m := range s.cfg.Methods {
+		all = append(append(all, byMethod(s.res, m)...), byMethod(res, m)...)
+	}
+	s.res = all
+	s.cfg.Seeds = s.held()
+}
+
+// first returns s cut to its first n seeds (fewer if it holds fewer).
+func (s *runSet) first(n int) runSet {
+	cfg := s.cfg.Clone()
+	cfg.Seeds = min(n, s.held())
+	var res []experiment.Result
+	for _, m := range cfg.Methods {
+		res = append(res, byMethod(s.res, m)[:cfg.Seeds]...)
+	}
+	return runSet{cfg: cfg, res: res}
+}
+
 // mainRuns holds the shared nonlinear experiments of claims 1, 2 and 5-8,
-// each a named set; runMain runs them together.
+// each a named set; evidence.main runs the seeds a claim asks of the sets
+// it uses.
 type mainRuns struct {
 	// noisy is the main preset with every method at its noise rate, clean
 	// the same without noise (SGD, SAM, 1-SAM).
@@ -42,9 +85,11 @@ func (mr *mainRuns) sets() []*runSet {
 	return s
 }
 
-// runMain makes the configs of claims 1, 2 and 5-8 and runs them together.
-func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
-	base, err := plan.preset(mainPreset, plan.Seeds)
+// newMain makes the configs of claims 1, 2 and 5-8, without results (the
+// seeds are set as each set grows).
+func newMain(plan Plan) (*mainRuns, error) {
+	seeds := plan.Seeds
+	base, err := plan.preset(mainPreset, seeds)
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +98,10 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		noise = 0.3
 	}
 	mr := &mainRuns{}
-	if mr.noisy.cfg, err = plan.mainConfig("main-noisy", noise, plan.Seeds, optim.Names...); err != nil {
+	if mr.noisy.cfg, err = plan.mainConfig("main-noisy", noise, seeds, optim.Names...); err != nil {
 		return nil, err
 	}
-	if mr.clean.cfg, err = plan.mainConfig("main-clean", 0, plan.Seeds, "sgd", "sam", "1sam"); err != nil {
+	if mr.clean.cfg, err = plan.mainConfig("main-clean", 0, seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
 	for _, ga := range plan.Gammas {
@@ -64,7 +109,7 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 			if ga == 0 && gl == 0 {
 				continue
 			}
-			c, err := plan.mainConfig(fmt.Sprintf("reg-ga%g-gl%g", ga, gl), noise, plan.Seeds, "regsgd")
+			c, err := plan.mainConfig(fmt.Sprintf("reg-ga%g-gl%g", ga, gl), noise, seeds, "regsgd")
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +118,7 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		}
 	}
 	for _, s := range plan.RhoScales {
-		c, err := plan.mainConfig(fmt.Sprintf("rho-x%g", s), noise, plan.SweepSeeds, "sam", "1sam")
+		c, err := plan.mainConfig(fmt.Sprintf("rho-x%g", s), noise, seeds, "sam", "1sam")
 		if err != nil {
 			return nil, err
 		}
@@ -81,31 +126,62 @@ func runMain(ctx context.Context, p *pool, plan Plan) (*mainRuns, error) {
 		mr.rho = append(mr.rho, runSet{cfg: c})
 	}
 	for _, n := range plan.Noises {
-		c, err := plan.mainConfig(fmt.Sprintf("noise-%g", n), n, plan.SweepSeeds, "sgd", "sam", "1sam")
+		c, err := plan.mainConfig(fmt.Sprintf("noise-%g", n), n, seeds, "sgd", "sam", "1sam")
 		if err != nil {
 			return nil, err
 		}
 		mr.noise = append(mr.noise, runSet{cfg: c})
 	}
-	if mr.demoNoisy.cfg, mr.demoClean.cfg, err = plan.pair(demoPreset, "demo", "sgd", "sam", "1sam"); err != nil {
+	if mr.demoNoisy.cfg, mr.demoClean.cfg, err = plan.pair(demoPreset, "demo", seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
 	}
-	if mr.linNoisy.cfg, mr.linClean.cfg, err = plan.pair(linearPreset, "linear", "sgd", "sam", "1sam"); err != nil {
+	if mr.linNoisy.cfg, mr.linClean.cfg, err = plan.pair(linearPreset, "linear", seeds, "sgd", "sam", "1sam"); err != nil {
 		return nil, err
-	}
-	sets := mr.sets()
-	cfgs := make([]*experiment.Config, len(sets))
-	for i, s := range sets {
-		cfgs[i] = s.cfg
-	}
-	res, err := p.configs(ctx, "nonlinear experiments (claims 1, 2, 5-8)", cfgs...)
-	if err != nil {
-		return nil, err
-	}
-	for i, s := range sets {
-		s.res = res[i]
 	}
 	return mr, nil
+}
+
+// grow runs, together, the seeds up to n-1 that sets do not hold yet and
+// adds them (runSet.next, add).
+func grow(ctx context.Context, p *pool, sets []*runSet, n int) error {
+	var cfgs []*experiment.Config
+	var to []*runSet
+	for _, s := range sets {
+		if c := s.next(n); c != nil {
+			cfgs, to = append(cfgs, c), append(to, s)
+		}
+	}
+	if len(cfgs) == 0 {
+		return nil
+	}
+	res, err := p.configs(ctx, fmt.Sprintf("nonlinear experiments (claims 1, 2, 5-8), %d sets to %d seeds", len(cfgs), n), cfgs...)
+	if err != nil {
+		return err
+	}
+	for i, s := range to {
+		s.add(res[i])
+	}
+	return nil
+}
+
+// first returns a copy of mr cut to its first n seeds (runSet.first): the
+// same evidence whatever more seeds were run for another claim.
+func (mr *mainRuns) first(n int) *mainRuns {
+	cut := &mainRuns{grid: make([]runSet, len(mr.grid)), rho: make([]runSet, len(mr.rho)), noise: make([]runSet, len(mr.noise))}
+	to := cut.sets()
+	for i, s := range mr.sets() {
+		*to[i] = s.first(n)
+	}
+	return cut
+}
+
+// setsOf returns pointers to the sets of ss.
+func setsOf(ss []runSet) []*runSet {
+	out := make([]*runSet, len(ss))
+	for i := range ss {
+		out[i] = &ss[i]
+	}
+	return out
 }
 
 // configs returns the configs of sets.

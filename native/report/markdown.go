@@ -39,16 +39,25 @@ func (rep *Report) header(w io.Writer, lead string) {
 
 // VerdictTable writes the claim-by-claim verdict table.
 func (rep *Report) VerdictTable(w io.Writer, link bool) {
-	fmt.Fprintln(w, "| # | claim | verdict | numbers (mean over seeds) |")
-	fmt.Fprintln(w, "|---|---|---|---|")
+	fmt.Fprintln(w, "| # | claim | verdict | seeds | numbers (mean over seeds, [95% interval] of a difference) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, c := range rep.Claims {
 		title := c.Title
 		if link {
 			title = fmt.Sprintf("[%s](#%s)", c.Title, anchor(c))
 		}
-		fmt.Fprintf(w, "| %s | %s | **%s** | %s |\n", c.ID, title, c.Verdict, esc(c.Headline))
+		fmt.Fprintf(w, "| %s | %s | **%s** | %s | %s |\n", c.ID, title, c.Verdict, seedsCell(c), esc(c.Headline))
 	}
 	fmt.Fprintln(w)
+}
+
+// seedsCell says how many seeds c's verdict rests on: "10", "30 (cap)"
+// where an interval is still open at the cap.
+func seedsCell(c *Claim) string {
+	if c.Capped {
+		return fmt.Sprintf("%d (cap)", c.Seeds)
+	}
+	return fmt.Sprint(c.Seeds)
 }
 
 // anchor is a claim's link target: claim-3 for claim 3, deep-1 for D1.
@@ -70,8 +79,7 @@ func (rep *Report) markdown(w io.Writer) {
 	fmt.Fprintln(w, "## Verdicts")
 	fmt.Fprintln(w)
 	rep.VerdictTable(w, true)
-	fmt.Fprintln(w, "**How verdicts are computed.** Every claim is split into numeric tests computed from the runs below; nothing is tuned to agree with the paper. A comparison between methods is paired by seed (same data, same label noise, same initial weights) and passes when the mean difference exceeds the stated margin *and* has the right sign in at least two thirds of the seeds. A claim **holds** when all its tests pass, **does not hold** when none does, is **mixed** otherwise, and is **inconclusive** when a premise fails (for example, there is no gain to recover). Accuracy margins are 1 percentage point; accuracies are percentages of the clean test set; ± is the standard deviation over seeds; \"(k/n)\" counts the seeds where the difference is positive.")
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "**How verdicts are computed.** Every claim is split into numeric tests computed from the runs below; nothing is tuned to agree with the paper. A comparison between methods is paired by seed (same data, same label noise, same initial weights) and judged on the 95%% Student t interval of the mean paired difference (mean ± t·sd/√n, n-1 degrees of freedom): it passes when the interval lies above the stated margin, shows **no difference** when it lies inside ± the margin, and stays open (undecided) when it straddles a margin. A claim **holds** when all its tests pass and is **mixed** when some do; when none does it shows **no difference** if every interval lies inside its margin, is **inconclusive** if an interval is still open, and **does not hold** otherwise; it is also **inconclusive** when a premise fails (for example, there is no gain to recover). Toy claims start at %d seeds and add %d at a time, up to %d, while an interval of theirs is open; the seeds column says how many each needed (seeds 0 to n-1, so a rerun repeats it). Accuracy margins are 1 percentage point; accuracies are percentages of the clean test set; ± is the standard deviation over seeds; [lo, hi] is the 95%% interval of a mean difference; \"(k/n)\" counts the seeds where the difference is positive.\n\n", rep.Options.Plan.Seeds, rep.Options.Plan.SeedBatch, rep.Options.Plan.MaxSeeds)
 	fmt.Fprintf(w, "**Settings.** The presets are read when the report runs (their values are in each section's config). The nonlinear claims (2, 5-8) use preset `%s`, a wide one-hidden-layer ReLU network on few points that memorises the flipped labels within its training budget, which is the regime the paper is about. Claim 1 also reports the browser demo's MLP (preset `%s`) and the high-dimensional linear model (preset `%s`, also used by claim 3); claim 4 uses preset `%s`. The final flipped-train accuracy in claim 1's tables shows how much each setting memorises.\n\n", mainPreset, demoPreset, linearPreset, exactPreset)
 	for _, c := range rep.Claims {
 		rep.claimSection(w, c)
@@ -97,6 +105,14 @@ func (rep *Report) claimSection(w io.Writer, c *Claim) {
 		writeTable(w, t)
 	}
 	fmt.Fprintf(w, "**Verdict: %s.** %s\n\n", c.Verdict, c.Headline)
+	switch {
+	case c.Deep():
+		fmt.Fprintf(w, "*Seeds:* %d (the seeds of the run folders).\n\n", c.Seeds)
+	case c.Capped:
+		fmt.Fprintf(w, "*Seeds:* %d, the cap: an interval is still open there.\n\n", c.Seeds)
+	default:
+		fmt.Fprintf(w, "*Seeds:* %d: every interval decided.\n\n", c.Seeds)
+	}
 	fmt.Fprint(w, summarize(c.Tests))
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "*Rule:* %s\n\n", c.Rule)

@@ -11,10 +11,10 @@ import (
 // the experiment presets (read when the report runs); the plan only says
 // how many seeds, how many steps and which sweep values.
 type Plan struct {
-	// Seeds is the number of seeds of the main experiments (claims 1-7).
-	Seeds int
-	// SweepSeeds is the number of seeds of the sensitivity sweeps (claim 8).
-	SweepSeeds int
+	// Seeds is the fewest seeds a toy claim is judged on; while an
+	// interval of its tests straddles a margin it gets SeedBatch more at
+	// a time, up to MaxSeeds (adaptSeeds).
+	Seeds, SeedBatch, MaxSeeds int
 	// StepsScale multiplies every preset's step count (1: as the preset says).
 	StepsScale float64
 	// RhoScales multiply each SAM variant's preset rho in the rho sweep.
@@ -27,10 +27,11 @@ type Plan struct {
 	LinearRhoScales []float64
 }
 
-// DefaultPlan is the full report (a few minutes on two cores).
+// DefaultPlan is the full report (minutes on two cores): MinSeeds seeds,
+// SeedBatch more at a time up to MaxSeeds.
 func DefaultPlan() Plan {
 	return Plan{
-		Seeds: 6, SweepSeeds: 3, StepsScale: 1,
+		Seeds: MinSeeds, SeedBatch: SeedBatch, MaxSeeds: MaxSeeds, StepsScale: 1,
 		RhoScales:       []float64{0.25, 0.5, 1, 2, 4},
 		Noises:          []float64{0, 0.1, 0.2, 0.3, 0.4},
 		Gammas:          []float64{0, 1e-3, 1e-2, 1e-1},
@@ -38,11 +39,11 @@ func DefaultPlan() Plan {
 	}
 }
 
-// QuickPlan is a smoke-test report: two seeds, a fraction of the steps,
-// short sweeps. Its numbers are too noisy to judge the claims.
+// QuickPlan is a smoke-test report: two seeds (no more), a fraction of the
+// steps, short sweeps. Its numbers are too noisy to judge the claims.
 func QuickPlan() Plan {
 	return Plan{
-		Seeds: 2, SweepSeeds: 2, StepsScale: 0.12,
+		Seeds: 2, SeedBatch: 1, MaxSeeds: 2, StepsScale: 0.12,
 		RhoScales:       []float64{0.5, 1, 2},
 		Noises:          []float64{0, 0.3},
 		Gammas:          []float64{0, 1e-2},
@@ -53,8 +54,12 @@ func QuickPlan() Plan {
 // Validate reports an unusable plan.
 func (p Plan) Validate() error {
 	switch {
-	case p.Seeds < 1 || p.SweepSeeds < 1:
-		return fmt.Errorf("plan: seeds must be >= 1 (got %d and %d)", p.Seeds, p.SweepSeeds)
+	case p.Seeds < 1:
+		return fmt.Errorf("plan: seeds must be >= 1 (got %d)", p.Seeds)
+	case p.MaxSeeds < p.Seeds:
+		return fmt.Errorf("plan: max seeds must be >= seeds (got %d < %d)", p.MaxSeeds, p.Seeds)
+	case p.MaxSeeds > p.Seeds && p.SeedBatch < 1:
+		return fmt.Errorf("plan: seed batch must be >= 1 when max seeds exceeds seeds (got %d)", p.SeedBatch)
 	case !(p.StepsScale > 0):
 		return fmt.Errorf("plan: steps scale must be > 0 (got %g)", p.StepsScale)
 	case len(p.RhoScales) < 2 || len(p.Noises) < 2 || len(p.Gammas) < 2 || len(p.LinearRhoScales) < 2:
@@ -98,9 +103,9 @@ func (p Plan) mainConfig(name string, noise float64, seeds int, methods ...strin
 }
 
 // pair returns a preset's config at its noise rate (0.3 if it has none)
-// and a clean copy, for methods.
-func (p Plan) pair(preset, name string, methods ...string) (noisy, clean *experiment.Config, err error) {
-	if noisy, err = p.preset(preset, p.Seeds); err != nil {
+// and a clean copy, for methods, with seeds seeds.
+func (p Plan) pair(preset, name string, seeds int, methods ...string) (noisy, clean *experiment.Config, err error) {
+	if noisy, err = p.preset(preset, seeds); err != nil {
 		return nil, nil, err
 	}
 	noisy.Name, noisy.Methods = name+"-noisy", methods

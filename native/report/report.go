@@ -6,8 +6,9 @@
 // a table and curves from deep-network run folders of the native CLI.
 //
 // Verdicts are never tuned: every claim has a rule stated in the report
-// (a margin and a per-seed agreement, see Combine and Greater; every
-// margin and tolerance is in verdict.go), and a claim that fails its rule
+// (a margin and the 95% t interval of a paired difference, see Combine and
+// Greater; every margin, tolerance and the seed counts are in verdict.go),
+// and a claim that fails its rule
 // is reported as failing, with its numbers.
 //
 // The files stand on floors, each using only what its own floor and those

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // notNaN returns the values of xs that are not NaN (a failed run's NaN
@@ -112,3 +113,24 @@ func (p Paired) Std() float64 { return std(p.Diff) }
 
 // Wins returns how many differences are > 0.
 func (p Paired) Wins() int { return floats.Count(func(d float64) bool { return d > 0 }, p.Diff) }
+
+// Interval returns the two-sided confidence interval, at level (0.95 for
+// 95%), of the mean difference: the Student t interval mean ± t·sd/√n,
+// t the (1+level)/2 quantile of Student's t with n-1 degrees of freedom
+// (gonum's distuv.StudentsT). With fewer than two pairs the interval is
+// unbounded, (-Inf, +Inf).
+func (p Paired) Interval(level float64) (lo, hi float64) {
+	n := len(p.Diff)
+	if n < 2 {
+		return math.Inf(-1), math.Inf(1)
+	}
+	m, sd := p.Mean(), p.Std()
+	h := tQuantile(level, n-1) * sd / math.Sqrt(float64(n))
+	return m - h, m + h
+}
+
+// tQuantile is the (1+level)/2 quantile of Student's t with df degrees of
+// freedom: the factor of a two-sided t interval at level.
+func tQuantile(level float64, df int) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile((1 + level) / 2)
+}

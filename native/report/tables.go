@@ -48,6 +48,15 @@ func (u Unit) Abs(x float64) string {
 	return fmt.Sprintf("%.*f%s", u.Prec, x*u.Scale, u.Suffix)
 }
 
+// Interval formats the interval [lo, hi] with signs ("unbounded" when it
+// is: fewer than two seeds).
+func (u Unit) Interval(lo, hi float64) string {
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return "[unbounded]"
+	}
+	return fmt.Sprintf("[%+.*f, %+.*f]%s", u.Prec, lo*u.Scale, u.Prec, hi*u.Scale, u.Suffix)
+}
+
 // statCell formats mean ± std of xs ("n/a" when every value is NaN).
 func statCell(xs []float64, u Unit) string {
 	if len(notNaN(xs)) == 0 {
@@ -57,13 +66,26 @@ func statCell(xs []float64, u Unit) string {
 	return fmt.Sprintf("%.*f ± %.*f", u.Prec, m*u.Scale, u.Prec, sd*u.Scale)
 }
 
-// gainCell formats the paired difference a-b: mean ± std (wins/n).
+// gainCell formats the paired difference a-b: mean ± std, its Level
+// interval and the seeds where it is positive, "+2.1 ± 2.3 [-3.6, +7.8] (3/3)".
 func gainCell(a, b []float64, u Unit) string {
 	p := NewPaired(a, b)
 	if len(p.Diff) == 0 {
 		return "n/a"
 	}
-	return fmt.Sprintf("%+.*f ± %.*f (%d/%d)", u.Prec, p.Mean()*u.Scale, u.Prec, p.Std()*u.Scale, p.Wins(), len(p.Diff))
+	lo, hi := p.Interval(Level)
+	return fmt.Sprintf("%+.*f ± %.*f %s (%d/%d)", u.Prec, p.Mean()*u.Scale, u.Prec, p.Std()*u.Scale, Unit{Scale: u.Scale, Prec: u.Prec}.Interval(lo, hi), p.Wins(), len(p.Diff))
+}
+
+// gainText formats the mean paired difference a-b with its Level
+// interval, for headlines: "+2.1 pts [-3.6, +7.8]".
+func gainText(a, b []float64, u Unit) string {
+	p := NewPaired(a, b)
+	if len(p.Diff) == 0 {
+		return "n/a"
+	}
+	lo, hi := p.Interval(Level)
+	return u.Signed(p.Mean()) + " " + Unit{Scale: u.Scale, Prec: u.Prec}.Interval(lo, hi)
 }
 
 // pct formats a/b in percent ("n/a" when undefined).

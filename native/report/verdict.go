@@ -6,11 +6,12 @@ import (
 	"strings"
 )
 
-// The margins and tolerances of every claim's tests, and the share of seeds
-// a paired comparison needs: a verdict rule changes here, in one place.
+// The margins and tolerances of every claim's tests, the confidence level
+// of their intervals and the seeds a toy claim may use: a verdict rule
+// changes here, in one place.
 const (
-	// AccMargin is the accuracy margin: a gain counts when the mean
-	// paired gain exceeds one percentage point.
+	// AccMargin is the accuracy margin: a gain counts when the interval
+	// of the mean paired gain lies above one percentage point.
 	AccMargin = 0.01
 	// NormMargin is the relative margin of claim 6: a norm is "smaller"
 	// when it is at least 5% below SGD's.
@@ -30,9 +31,18 @@ const (
 	// ClosedFormTolerance is the largest relative error claim 3 accepts
 	// between a measured per-example ratio and its closed form.
 	ClosedFormTolerance = 1e-6
-	// MostFraction is the share of seeds that must agree in sign for a
-	// paired comparison to count ("most seeds"): at least two thirds.
+	// MostFraction is the share of seeds that must agree for a per-seed
+	// count to count ("most seeds"): at least two thirds. The paired
+	// comparisons use intervals instead (Level).
 	MostFraction = 2.0 / 3.0
+	// Level is the confidence level of every interval: a paired
+	// comparison is judged on the 95% Student t interval of its mean
+	// difference (Paired.Interval).
+	Level = 0.95
+	// MinSeeds is the fewest seeds a toy claim is judged on, SeedBatch
+	// the seeds added at a time while an interval still straddles its
+	// margin, and MaxSeeds the cap (the report's default plan).
+	MinSeeds, SeedBatch, MaxSeeds = 10, 5, 30
 )
 
 // most reports whether k of n is at least MostFraction (false for n == 0).
@@ -47,12 +57,15 @@ func needMost(n int) string {
 // Verdict is the outcome of checking one claim against the measured numbers.
 type Verdict int
 
-// The verdicts, from worst to best. Inconclusive means a premise of the
-// claim failed (for example, there is no gain to recover), so the claim
-// could not be checked in this setting.
+// The verdicts. Inconclusive means the numbers cannot decide: an interval
+// straddles its margin, or a premise of the claim failed (for example,
+// there is no gain to recover), so the claim could not be checked in this
+// setting. NoDifference means every interval lies inside its margin on
+// both sides: the effect, if any, is smaller than the margin.
 const (
 	Inconclusive Verdict = iota
 	DoesNotHold
+	NoDifference
 	Mixed
 	Holds
 )
@@ -64,6 +77,8 @@ func (v Verdict) String() string {
 		return "holds"
 	case Mixed:
 		return "mixed"
+	case NoDifference:
+		return "no difference"
 	case DoesNotHold:
 		return "does not hold"
 	}
@@ -75,19 +90,30 @@ func (v Verdict) String() string {
 type Test struct {
 	// Name says what is checked, e.g. "1-SAM beats SGD at 30% noise".
 	Name string
-	// Pass is the outcome.
+	// Pass is the outcome: for a paired comparison, its interval clears
+	// the margin in the claimed direction.
 	Pass bool
+	// Open marks a failed test whose interval straddles a margin: more
+	// seeds could decide it. Null marks a failed paired comparison whose
+	// interval lies inside [-margin, +margin] (no difference). A failed
+	// test that is neither is decided against the claim.
+	Open, Null bool
+	// N is the number of paired seeds behind the test (0: not a paired
+	// comparison).
+	N int
 	// Premise marks a precondition of the claim rather than the claim itself.
 	Premise bool
 	// Detail gives the numbers and the rule, e.g. "mean gap +3.1 pts > 1.0 pts; 5/6 seeds".
 	Detail string
 }
 
-// Combine turns tests into a verdict: Inconclusive if a premise failed or
-// there are no claim tests, Holds if every claim test passed, DoesNotHold
-// if none did, Mixed otherwise.
+// Combine turns tests into a verdict: Inconclusive if a premise did not
+// pass or there are no claim tests; Holds if every claim test passed;
+// Mixed if some did; if none did, Inconclusive when an interval is still
+// open, NoDifference when every interval lies inside its margin, and
+// DoesNotHold otherwise.
 func Combine(tests []Test) Verdict {
-	pass, total := 0, 0
+	pass, open, null, total := 0, 0, 0, 0
 	for _, t := range tests {
 		if t.Premise {
 			if !t.Pass {
@@ -96,8 +122,13 @@ func Combine(tests []Test) Verdict {
 			continue
 		}
 		total++
-		if t.Pass {
+		switch {
+		case t.Pass:
 			pass++
+		case t.Open:
+			open++
+		case t.Null:
+			null++
 		}
 	}
 	switch {
@@ -105,51 +136,158 @@ func Combine(tests []Test) Verdict {
 		return Inconclusive
 	case pass == total:
 		return Holds
-	case pass == 0:
-		return DoesNotHold
+	case pass > 0:
+		return Mixed
+	case open > 0:
+		return Inconclusive
+	case null == total:
+		return NoDifference
 	}
-	return Mixed
+	return DoesNotHold
 }
 
-// Greater tests "a exceeds b by more than margin": the mean paired difference
-// a-b must exceed margin and a > b must hold in most seeds (MostFraction).
-// unit scales the numbers in Detail (100 with "pts" for accuracies).
+// Decided reports whether more seeds could not change what tests say: no
+// test is open, or a premise failed for good.
+func Decided(tests []Test) bool {
+	open := false
+	for _, t := range tests {
+		if t.Premise && !t.Pass && !t.Open {
+			return true
+		}
+		open = open || t.Open
+	}
+	return !open
+}
+
+// judge sets t's outcome from the interval [lo, hi] of a difference
+// claimed to exceed margin (>= 0): it passes when lo > margin, is null
+// when the interval lies inside [-margin, +margin], fails for good when
+// hi < -margin, and is open otherwise (an unbounded or NaN interval too).
+func judge(t Test, lo, hi, margin float64) Test {
+	switch {
+	case lo > margin:
+		t.Pass = true
+	case lo >= -margin && hi <= margin:
+		t.Null = true
+	case hi < -margin:
+	default:
+		t.Open = true
+	}
+	return t
+}
+
+// outcome names t's outcome for its Detail.
+func outcome(t Test) string {
+	switch {
+	case t.Pass:
+		return "clears the margin"
+	case t.Null:
+		return "no difference"
+	case t.Open:
+		return "straddles the margin"
+	}
+	return "below the margin"
+}
+
+// intervalDetail states the mean and interval of p, t's outcome against
+// margin, and the seeds where the difference is positive.
+func intervalDetail(t Test, p Paired, margin float64, u Unit) string {
+	lo, hi := p.Interval(Level)
+	rule := "need above " + u.Signed(margin)
+	if margin > 0 {
+		rule += ", inside ±" + u.Abs(margin) + " is no difference"
+	}
+	return fmt.Sprintf("mean %s, %.0f%% t interval %s over %d seeds: %s (%s); positive in %d/%d seeds",
+		u.Signed(p.Mean()), 100*Level, u.Interval(lo, hi), len(p.Diff), outcome(t), rule, p.Wins(), len(p.Diff))
+}
+
+// Greater tests "a exceeds b by more than margin": the Level interval of
+// the mean paired difference a-b must lie above margin (judge). unit
+// scales the numbers in Detail (100 with "pts" for accuracies).
 func Greater(name string, a, b []float64, margin float64, u Unit) Test {
 	u = u.finer()
 	p := NewPaired(a, b)
-	m := p.Mean()
-	ok := m > margin && most(p.Wins(), len(p.Diff))
-	return Test{Name: name, Pass: ok, Detail: fmt.Sprintf("mean difference %s ± %s (need > %s); larger in %d/%d seeds (need %s)",
-		u.Signed(m), u.Abs(p.Std()), u.Signed(margin), p.Wins(), len(p.Diff), needMost(len(p.Diff)))}
+	lo, hi := p.Interval(Level)
+	t := judge(Test{Name: name, N: len(p.Diff)}, lo, hi, margin)
+	t.Detail = intervalDetail(t, p, margin, u)
+	return t
 }
 
-// AtLeastFraction tests "mean(a-base) >= frac * mean(ref-base)" together with
-// a > base in most seeds: a recovers at least frac of ref's gain over base.
+// scaledGains returns x-base and frac*(y-base), element by element: a
+// paired sample whose difference is x's gain over base minus frac of y's.
+func scaledGains(x, y, base []float64, frac float64) (gx, gy []float64) {
+	gx, gy = make([]float64, len(base)), make([]float64, len(base))
+	for i := range base {
+		gx[i], gy[i] = x[i]-base[i], frac*(y[i]-base[i])
+	}
+	return gx, gy
+}
+
+// AtLeastFraction tests "a recovers at least frac of ref's gain over
+// base": the Level interval of the mean of (a-base) - frac*(ref-base),
+// paired by seed, must lie above 0.
 func AtLeastFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
 	u = u.finer()
 	ga, gr := NewPaired(a, base), NewPaired(ref, base)
-	ma, mr := ga.Mean(), gr.Mean()
-	ok := ma >= frac*mr && most(ga.Wins(), len(ga.Diff))
-	return Test{Name: name, Pass: ok, Detail: fmt.Sprintf("gain %s vs reference gain %s: %s of it (need >= %.0f%%); gain > 0 in %d/%d seeds (need %s)",
-		u.Signed(ma), u.Signed(mr), pct(ma, mr), 100*frac, ga.Wins(), len(ga.Diff), needMost(len(ga.Diff)))}
+	p := NewPaired(scaledGains(a, ref, base, frac))
+	lo, hi := p.Interval(Level)
+	t := judge(Test{Name: name, N: len(p.Diff)}, lo, hi, 0)
+	t.Detail = fmt.Sprintf("gain %s vs reference gain %s: %s of it (need >= %.0f%%); gain minus %.0f%% of the reference gain: %s",
+		u.Signed(ga.Mean()), u.Signed(gr.Mean()), pct(ga.Mean(), gr.Mean()), 100*frac, 100*frac, intervalDetail(t, p, 0, u))
+	return t
 }
 
-// BelowFraction tests "mean(a-base) < frac * mean(ref-base)": a recovers less
-// than frac of ref's gain; the per-seed check is that ref beats a in most seeds.
+// BelowFraction tests "a recovers less than frac of ref's gain over base":
+// the Level interval of the mean of frac*(ref-base) - (a-base), paired by
+// seed, must lie above 0.
 func BelowFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
 	u = u.finer()
 	ga, gr := NewPaired(a, base), NewPaired(ref, base)
-	ma, mr := ga.Mean(), gr.Mean()
-	ra := NewPaired(ref, a)
-	ok := ma < frac*mr && most(ra.Wins(), len(ra.Diff))
-	return Test{Name: name, Pass: ok, Detail: fmt.Sprintf("gain %s vs reference gain %s: %s of it (need < %.0f%%); reference ahead in %d/%d seeds (need %s)",
-		u.Signed(ma), u.Signed(mr), pct(ma, mr), 100*frac, ra.Wins(), len(ra.Diff), needMost(len(ra.Diff)))}
+	x, y := scaledGains(a, ref, base, frac)
+	p := NewPaired(y, x)
+	lo, hi := p.Interval(Level)
+	t := judge(Test{Name: name, N: len(p.Diff)}, lo, hi, 0)
+	t.Detail = fmt.Sprintf("gain %s vs reference gain %s: %s of it (need < %.0f%%); %.0f%% of the reference gain minus the gain: %s",
+		u.Signed(ga.Mean()), u.Signed(gr.Mean()), pct(ga.Mean(), gr.Mean()), 100*frac, 100*frac, intervalDetail(t, p, 0, u))
+	return t
 }
 
-// Within tests |x| <= bound.
-func Within(name string, x, bound float64, u Unit) Test {
+// Within tests "a-b is small": the Level interval of the mean paired
+// difference must lie inside [-bound, +bound]. It fails for good when the
+// interval lies wholly outside, and is open when it straddles a bound.
+func Within(name string, a, b []float64, bound float64, u Unit) Test {
 	u = u.finer()
-	return Test{Name: name, Pass: math.Abs(x) <= bound, Detail: fmt.Sprintf("|%s| (need <= %s)", u.Signed(x), u.Abs(bound))}
+	p := NewPaired(a, b)
+	lo, hi := p.Interval(Level)
+	t := Test{Name: name, N: len(p.Diff)}
+	switch {
+	case lo >= -bound && hi <= bound:
+		t.Pass = true
+	case lo > bound || hi < -bound:
+	default:
+		t.Open = true
+	}
+	word := map[bool]string{true: "inside", false: "not inside"}[t.Pass]
+	if t.Open {
+		word = "straddles a bound: undecided"
+	}
+	t.Detail = fmt.Sprintf("mean %s, %.0f%% t interval %s over %d seeds, %s (need inside ±%s)", u.Signed(p.Mean()), 100*Level, u.Interval(lo, hi), len(p.Diff), word, u.Abs(bound))
+	return t
+}
+
+// adaptSeeds calls try with n = lo seeds, then with batch more at a time,
+// never beyond hi, while try reports its tests undecided (Decided), and
+// returns the last n: the seeds the claim needed, or hi where it is still
+// undecided. The seeds are always 0 to n-1, so a rerun stops at the same n.
+func adaptSeeds(lo, batch, hi int, try func(n int) (decided bool, err error)) (int, error) {
+	n := lo
+	for {
+		decided, err := try(n)
+		if err != nil || decided || n >= hi || batch <= 0 {
+			return n, err
+		}
+		n = min(n+batch, hi)
+	}
 }
 
 // Below tests x < bound (a scalar check, e.g. a numerical error); what
@@ -166,7 +304,10 @@ func summarize(tests []Test) string {
 	var b strings.Builder
 	for _, t := range tests {
 		mark := "pass"
-		if !t.Pass {
+		switch {
+		case t.Open:
+			mark = "OPEN"
+		case !t.Pass:
 			mark = "FAIL"
 		}
 		kind := ""

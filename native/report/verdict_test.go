@@ -1,40 +1,50 @@
 package report
 
 import (
+	"errors"
 	"math"
+	"slices"
 	"testing"
 )
 
-// verdictOf is the verdict rule the README states, written as a table over
-// what the tests say (every premise holds; some claim test passes; some
-// fails) and apart from Combine, so that a wrong Combine fails the tests
-// that compare a report's verdicts with it.
+// verdictOf is the verdict rule the report states, written as a table over
+// which outcomes the claim tests have (pass, open, null, against) once
+// every premise passed, and apart from Combine, so that a wrong Combine
+// fails the tests that compare a report's verdicts with it.
 func verdictOf(tests []Test) Verdict {
-	premises, pass, fail := true, false, false
+	has := map[string]bool{}
 	for _, t := range tests {
 		switch {
+		case t.Premise && !t.Pass:
+			return Inconclusive // a premise failed or is undecided
 		case t.Premise:
-			premises = premises && t.Pass
 		case t.Pass:
-			pass = true
+			has["pass"] = true
+		case t.Open:
+			has["open"] = true
+		case t.Null:
+			has["null"] = true
 		default:
-			fail = true
+			has["against"] = true
 		}
 	}
-	rule := map[[3]bool]Verdict{
-		{true, true, false}:  Holds,
-		{true, true, true}:   Mixed,
-		{true, false, true}:  DoesNotHold,
-		{true, false, false}: Inconclusive, // no claim tests
+	switch {
+	case len(has) == 0:
+		return Inconclusive // no claim tests
+	case has["pass"] && len(has) == 1:
+		return Holds
+	case has["pass"]:
+		return Mixed
+	case has["open"]:
+		return Inconclusive
+	case has["null"] && len(has) == 1:
+		return NoDifference
 	}
-	if v, ok := rule[[3]bool{premises, pass, fail}]; ok {
-		return v
-	}
-	return Inconclusive // a premise failed
+	return DoesNotHold
 }
 
 func TestCombine(t *testing.T) {
-	p, f := Test{Pass: true}, Test{Pass: false}
+	p, f, o, n := Test{Pass: true}, Test{Pass: false}, Test{Open: true}, Test{Null: true}
 	cases := []struct {
 		name  string
 		tests []Test
@@ -48,6 +58,13 @@ func TestCombine(t *testing.T) {
 		{"passed premise, none pass", []Test{Premise(p), f}, DoesNotHold},
 		{"no tests", nil, Inconclusive},
 		{"only premises", []Test{Premise(p)}, Inconclusive},
+		{"open premise", []Test{Premise(o), p}, Inconclusive},
+		{"all null", []Test{n, n}, NoDifference},
+		{"null and against", []Test{n, f}, DoesNotHold},
+		{"null and open", []Test{n, o}, Inconclusive},
+		{"all open", []Test{o, o}, Inconclusive},
+		{"pass and open", []Test{p, o}, Mixed},
+		{"pass and null", []Test{p, n}, Mixed},
 	}
 	for _, c := range cases {
 		if got := Combine(c.tests); got != c.want {
@@ -59,34 +76,157 @@ func TestCombine(t *testing.T) {
 	}
 }
 
-func TestGreater(t *testing.T) {
-	base := []float64{0.80, 0.82, 0.81, 0.79, 0.80, 0.83}
-	add := func(d ...float64) []float64 {
-		out := make([]float64, len(base))
-		for i := range base {
-			out[i] = base[i] + d[i%len(d)]
-		}
-		return out
+// seedsPlus returns base[i] + d[i%len(d)] for every seed of base.
+func seedsPlus(base []float64, d ...float64) []float64 {
+	out := make([]float64, len(base))
+	for i := range base {
+		out[i] = base[i] + d[i%len(d)]
 	}
+	return out
+}
+
+// tenSeeds are ten paired baselines (accuracies).
+var tenSeeds = []float64{0.80, 0.82, 0.81, 0.79, 0.80, 0.83, 0.78, 0.81, 0.80, 0.82}
+
+// The interval rule on constructed samples: a clear win holds, no effect
+// is "no difference", a spread straddling the margin stays open, a clear
+// loss fails for good.
+func TestGreater(t *testing.T) {
+	base := tenSeeds
+	type outcome struct{ pass, open, null bool }
 	cases := []struct {
 		name   string
 		a      []float64
 		margin float64
-		want   bool
+		want   outcome
 	}{
-		{"clear gain", add(0.03), 0.01, true},
-		{"gain below margin", add(0.005), 0.01, false},
-		{"no gain", add(0), 0.01, false},
-		{"loss", add(-0.03), 0.01, false},
-		{"large mean, few seeds", add(0.2, -0.01, -0.01), 0.01, false}, // 2 of 6 seeds
-		{"gain in 4 of 6 seeds", add(0.05, 0.05, -0.01), 0.01, true},   // 4/6 = two thirds
-		{"gain in 3 of 6 seeds", add(0.05, -0.01), 0.01, false},        // 3/6 < two thirds
-		{"zero margin, tiny gain", add(0.001), 0, true},
-		{"NaN pairs skipped", append(add(0.03)[:5], math.NaN()), 0.01, true},
+		{"clear win", seedsPlus(base, 0.030, 0.034, 0.026, 0.031, 0.029), 0.01, outcome{pass: true}},
+		{"win of the margin's size, small spread", seedsPlus(base, 0.0105, 0.0106), 0.01, outcome{pass: true}},
+		{"no effect", seedsPlus(base, 0.002, -0.001, 0.001, -0.002, 0), 0.01, outcome{null: true}},
+		{"straddling: mean above the margin, wide spread", seedsPlus(base, 0.06, -0.03, 0.05, -0.02, 0.01), 0.01, outcome{open: true}},
+		{"straddling: mean inside the margin, wide spread", seedsPlus(base, 0.04, -0.04, 0.03, -0.035, 0.005), 0.01, outcome{open: true}},
+		{"clear loss", seedsPlus(base, -0.03, -0.035, -0.025), 0.01, outcome{}},
+		{"one seed: unbounded", seedsPlus(base[:1], 0.2), 0.01, outcome{open: true}},
+		{"zero margin, tiny steady gain", seedsPlus(base, 0.001), 0, outcome{pass: true}},
+		{"NaN pairs skipped", append(seedsPlus(base, 0.03)[:9], math.NaN()), 0.01, outcome{pass: true}},
 	}
 	for _, c := range cases {
-		if got := Greater(c.name, c.a, base, c.margin, Points); got.Pass != c.want {
-			t.Errorf("%s: Greater pass = %v, want %v (%s)", c.name, got.Pass, c.want, got.Detail)
+		got := Greater(c.name, c.a, base[:len(c.a)], c.margin, Points)
+		if (outcome{got.Pass, got.Open, got.Null}) != c.want {
+			t.Errorf("%s: pass %v open %v null %v, want %+v (%s)", c.name, got.Pass, got.Open, got.Null, c.want, got.Detail)
+		}
+		if got.N != len(notNaN(c.a)) {
+			t.Errorf("%s: N = %d, want %d", c.name, got.N, len(notNaN(c.a)))
+		}
+	}
+}
+
+// The t interval against a hand computation and Student t quantiles from
+// a table.
+func TestInterval(t *testing.T) {
+	// t_{0.975} for 2, 4, 9 and 29 degrees of freedom (printed tables).
+	for _, c := range []struct {
+		df   int
+		want float64
+	}{{2, 4.302653}, {4, 2.776445}, {9, 2.262157}, {29, 2.045230}} {
+		if got := tQuantile(0.95, c.df); math.Abs(got-c.want) > 1e-6 {
+			t.Errorf("t quantile, %d df = %.6f, want %.6f", c.df, got, c.want)
+		}
+	}
+	// Differences 1..5: mean 3, sd sqrt(2.5), half width 2.776445*sqrt(2.5)/sqrt(5).
+	p := NewPaired([]float64{1, 2, 3, 4, 5}, make([]float64, 5))
+	lo, hi := p.Interval(0.95)
+	h := 2.776445 * math.Sqrt(2.5) / math.Sqrt(5)
+	if math.Abs(lo-(3-h)) > 1e-5 || math.Abs(hi-(3+h)) > 1e-5 {
+		t.Errorf("interval of 1..5 = [%g, %g], want [%g, %g]", lo, hi, 3-h, 3+h)
+	}
+	// The D1: +2.1 ± 2.3 points over 3 seeds straddles 1 point.
+	d := NewPaired([]float64{2.1 - 2.3, 2.1, 2.1 + 2.3}, make([]float64, 3))
+	if lo, hi := d.Interval(0.95); !(lo < -3 && hi > 7) {
+		t.Errorf("interval of +2.1 ± 2.3 over 3 seeds = [%g, %g], want about [-3.6, +7.8]", lo, hi)
+	}
+	// A zero spread gives a point; one pair an unbounded interval.
+	if lo, hi := NewPaired([]float64{2, 2, 2}, []float64{1, 1, 1}).Interval(0.95); lo != 1 || hi != 1 {
+		t.Errorf("zero spread: [%g, %g], want [1, 1]", lo, hi)
+	}
+	if lo, hi := NewPaired([]float64{2}, []float64{1}).Interval(0.95); !math.IsInf(lo, -1) || !math.IsInf(hi, 1) {
+		t.Errorf("one pair: [%g, %g], want unbounded", lo, hi)
+	}
+}
+
+// Within passes when the interval lies inside the bound, fails when it
+// lies wholly outside and is open when it straddles a bound.
+func TestWithin(t *testing.T) {
+	base := tenSeeds
+	cases := []struct {
+		name       string
+		a          []float64
+		pass, open bool
+	}{
+		{"small", seedsPlus(base, 0.001, -0.002, 0.0), true, false},
+		{"large", seedsPlus(base, 0.05, 0.06, 0.055), false, false},
+		{"large loss", seedsPlus(base, -0.05, -0.06), false, false},
+		{"straddling", seedsPlus(base, 0.03, -0.02, 0.025, -0.01), false, true},
+	}
+	for _, c := range cases {
+		got := Within(c.name, c.a, base, 0.01, Points)
+		if got.Pass != c.pass || got.Open != c.open {
+			t.Errorf("%s: pass %v open %v, want %v %v (%s)", c.name, got.Pass, got.Open, c.pass, c.open, got.Detail)
+		}
+	}
+}
+
+// The adaptive seed loop adds a batch at a time while the tests are open,
+// stops at the cap, and asks for the same seeds on a rerun.
+func TestAdaptSeeds(t *testing.T) {
+	cases := []struct {
+		name          string
+		lo, batch, hi int
+		decidedFrom   int // try reports decided from this n on (0: never)
+		want          int
+		asked         []int
+	}{
+		{"decided at once", 10, 5, 30, 10, 10, []int{10}},
+		{"decided after two batches", 10, 5, 30, 20, 20, []int{10, 15, 20}},
+		{"never decided: stops at the cap", 10, 5, 30, 0, 30, []int{10, 15, 20, 25, 30}},
+		{"the last batch is cut at the cap", 10, 7, 30, 0, 30, []int{10, 17, 24, 30}},
+		{"minimum at the cap", 2, 1, 2, 0, 2, []int{2}},
+	}
+	for _, c := range cases {
+		for range 2 { // a rerun asks for the same seeds
+			var asked []int
+			n, err := adaptSeeds(c.lo, c.batch, c.hi, func(n int) (bool, error) {
+				asked = append(asked, n)
+				return c.decidedFrom > 0 && n >= c.decidedFrom, nil
+			})
+			if err != nil || n != c.want || !slices.Equal(asked, c.asked) {
+				t.Errorf("%s: n %d, asked %v, err %v; want %d, %v", c.name, n, asked, err, c.want, c.asked)
+			}
+		}
+	}
+	// An error stops the loop.
+	calls := 0
+	if _, err := adaptSeeds(10, 5, 30, func(int) (bool, error) { calls++; return false, errors.New("x") }); err == nil || calls != 1 {
+		t.Errorf("error: %v after %d calls, want an error after 1", err, calls)
+	}
+}
+
+// Decided: open tests ask for more seeds unless a premise failed for good.
+func TestDecided(t *testing.T) {
+	p, f, o := Test{Pass: true}, Test{}, Test{Open: true}
+	cases := []struct {
+		name  string
+		tests []Test
+		want  bool
+	}{
+		{"all decided", []Test{p, f}, true},
+		{"one open", []Test{p, o}, false},
+		{"open premise", []Test{Premise(o), p}, false},
+		{"failed premise, open test", []Test{Premise(f), o}, true},
+	}
+	for _, c := range cases {
+		if got := Decided(c.tests); got != c.want {
+			t.Errorf("%s: Decided = %v, want %v", c.name, got, c.want)
 		}
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -15,7 +17,8 @@ import (
 // checkpointFixture is a small checkpoint's contents.
 func checkpointFixture() (State, []float32, []float32, []float32) {
 	st := State{Method: "1sam", Model: "resnet18", Epoch: 4, Step: 17, LossSum: math.Pi, LossCount: 17,
-		Seconds: 12.5, Images: 4352, BestTestAcc: 0.625, BestEpoch: 3, Chunk: 32}
+		Seconds: 12.5, Images: 4352, BestTestAcc: 0.625, BestEpoch: 3, Chunk: 32,
+		Run: &Identity{Config: map[string]string{"seed": "3", "lr": "0.01"}, Data: strings.Repeat("ab", 32)}}
 	params := []float32{1, -2, 3.5, float32(math.Inf(1)), math.SmallestNonzeroFloat32, float32(math.Copysign(0, -1)), 1e-30, 7}
 	momentum := []float32{0.5, -0.25, 0.125, 0, 1, 2, 3, 4}
 	buffers := []float32{0.25, 9}
@@ -46,7 +49,7 @@ func TestCheckpointRoundTripExact(t *testing.T) {
 	}
 	want := st
 	want.Version, want.Params, want.Momentum, want.Buffers = checkpointVersion, len(p), len(m), len(b)
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("state %+v, want %+v", got, want)
 	}
 	if !sameBits(gp, p) || !sameBits(gm, m) || !sameBits(gb, b) {
@@ -142,7 +145,7 @@ func TestCheckpointCorrupt(t *testing.T) {
 // (their size is checked, their bytes cannot be); a short one is refused.
 func TestCheckpointVersion1(t *testing.T) {
 	st, p, m, b := checkpointFixture()
-	st.Chunk = 0 // version 1 had no chunk
+	st.Chunk, st.Run = 0, nil // version 1 had no chunk, no run identity
 	st.Version, st.Params, st.Momentum, st.Buffers = checkpointLegacy, len(p), len(m), len(b)
 	hdr, _ := json.Marshal(st)
 	raw := append(hdr, '\n')
@@ -157,13 +160,67 @@ func TestCheckpointVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != st || !sameBits(gp, p) || !sameBits(gm, m) || !sameBits(gb, b) {
+	if !reflect.DeepEqual(got, st) || !sameBits(gp, p) || !sameBits(gm, m) || !sameBits(gb, b) {
 		t.Errorf("version 1: %+v %v %v %v", got, gp, gm, gb)
 	}
 	for name, data := range map[string][]byte{"truncated": raw[:len(raw)-3], "trailing": append(bytes.Clone(raw), 1, 2, 3, 4)} {
 		os.WriteFile(path, data, 0o644)
 		if _, _, _, _, err := LoadCheckpoint(path); err == nil || !strings.Contains(err.Error(), "is corrupt (") {
 			t.Errorf("version 1 %s: %v, want it refused as corrupt", name, err)
+		}
+	}
+}
+
+// TestCheckpointVersion2: a file with a checksum but no run identity (before
+// format 3) still loads, with Run nil; one that claims version 3 without an
+// identity, or 2 with one, is corrupt.
+func TestCheckpointVersion2(t *testing.T) {
+	st, p, m, b := checkpointFixture()
+	write := func(st State) string {
+		st.Params, st.Momentum, st.Buffers = len(p), len(m), len(b)
+		hdr, _ := json.Marshal(st)
+		raw := append(hdr, '\n')
+		for _, block := range [][]float32{p, m, b} {
+			for _, v := range block {
+				raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(v))
+			}
+		}
+		raw = binary.LittleEndian.AppendUint32(raw, crc32.Checksum(raw, castagnoli))
+		path := filepath.Join(t.TempDir(), LastFile)
+		os.WriteFile(path, raw, 0o644)
+		return path
+	}
+	old := st
+	old.Version, old.Run = checkpointNoRun, nil
+	got, gp, _, _, err := LoadCheckpoint(write(old))
+	if err != nil || got.Run != nil || got.Version != 2 || !sameBits(gp, p) {
+		t.Fatalf("version 2: %v %+v", err, got)
+	}
+	for name, st := range map[string]State{
+		"version 3 without identity": func() State { s := st; s.Version, s.Run = checkpointVersion, nil; return s }(),
+		"version 2 with identity":    func() State { s := st; s.Version = checkpointNoRun; return s }(),
+	} {
+		if _, _, _, _, err := LoadCheckpoint(write(st)); err == nil || !strings.Contains(err.Error(), "is corrupt (") {
+			t.Errorf("%s: %v, want it refused as corrupt", name, err)
+		}
+	}
+}
+
+// TestCheckpointNotACheckpoint: a folder named last.ckpt and a file from a
+// newer samlab are refused with what they are, not called corrupt.
+func TestCheckpointNotACheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	d := filepath.Join(dir, LastFile)
+	os.Mkdir(d, 0o755)
+	if _, _, _, _, err := LoadCheckpoint(d); err == nil || err.Error() != d+" is a directory, not a checkpoint: move it away to start over" {
+		t.Errorf("directory: %v", err)
+	}
+	for _, hdr := range []string{`{"version":4}`, `{"version":12,"method":"sgd","future":[1,2]}`} {
+		p := filepath.Join(dir, "new.ckpt")
+		os.WriteFile(p, []byte(hdr+"\n\x00\x01"), 0o644)
+		_, _, _, _, err := LoadCheckpoint(p)
+		if err == nil || !strings.Contains(err.Error(), "was written by a newer samlab (checkpoint format") || strings.Contains(err.Error(), "corrupt") {
+			t.Errorf("%s: %v", hdr, err)
 		}
 	}
 }

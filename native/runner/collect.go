@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,9 +28,18 @@ type Result struct {
 var ResultHeader = []string{"run", "method", "dataset", "model", "norm", "width", "noise", "rho", "gamma_act", "gamma_last", "seed", "epochs", "best_test_acc", "best_epoch", "final_test_acc", "final_clean_acc", "final_flipped_acc", "train_seconds"}
 
 // Collect reads every run folder below root (a folder holding config.yaml
-// and metrics.csv), sorted by method, noise, rho, seed.
-func Collect(root string) ([]Result, error) {
+// and metrics.csv), sorted by method, noise, rho, seed. A run without a
+// finished epoch (metrics.csv holds only its header) is skipped with a line
+// to warn (when not nil) saying so, and when no run has one that is the
+// error; a root that is not a folder is an error saying that.
+func Collect(root string, warn io.Writer) ([]Result, error) {
+	if st, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("collect: %w", err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("collect: %s is not a directory (--root names the folder holding the run folders)", root)
+	}
 	var out []Result
+	var skipped []string // runs with no finished epoch
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -47,6 +57,7 @@ func Collect(root string) ([]Result, error) {
 			return err
 		}
 		if len(rows) == 0 {
+			skipped = append(skipped, dir)
 			return nil
 		}
 		last := rows[len(rows)-1]
@@ -61,8 +72,16 @@ func Collect(root string) ([]Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("collect: %w", err)
 	}
+	if len(out) == 0 && len(skipped) > 0 {
+		return nil, fmt.Errorf("collect: no run under %s has a finished epoch (%s)", root, strings.Join(skipped, ", "))
+	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("collect: no run folders (config.yaml + metrics.csv) under %s", root)
+	}
+	for _, dir := range skipped {
+		if warn != nil {
+			fmt.Fprintf(warn, "run %s has no finished epoch (skipped)\n", dir)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i].Config, out[j].Config

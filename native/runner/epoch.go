@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -55,7 +56,7 @@ func (r *run) epoch(ctx context.Context) error {
 		r.train.Batch(x, idx, r.aug, rng)
 		loss := r.b.TrainStep(r.opt, r.w, x, labels[:len(idx)])
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return fmt.Errorf("loss is %g at epoch %d, batch %d: stopped; the last good checkpoint is %s (try a smaller lr or rho)", loss, epoch+1, st.Step+1, r.lastPath)
+			return fmt.Errorf("loss is %g at epoch %d, batch %d: stopped; %s", loss, epoch+1, st.Step+1, r.divergedAdvice())
 		}
 		st.LossSum += loss
 		st.LossCount++
@@ -79,6 +80,17 @@ func (r *run) epoch(ctx context.Context) error {
 	return nil
 }
 
+// divergedAdvice says what a user can do about a run that diverged: a
+// resume keeps lr and rho and would take the same steps again, so the way
+// on is a new run with smaller ones (in this folder when nothing was saved
+// yet, in another --out when last.ckpt holds earlier epochs).
+func (r *run) divergedAdvice() string {
+	if _, err := os.Stat(r.lastPath); err != nil {
+		return "nothing was saved (no epoch finished): start again in the same --out, without --resume, with a smaller --lr or --rho"
+	}
+	return fmt.Sprintf("%s keeps the last good state, but resuming it takes the same steps again (a resume keeps lr and rho): start a new run in another --out with a smaller --lr or --rho", r.lastPath)
+}
+
 // evaluate measures the epoch just trained (test accuracy; train, clean and
 // flipped accuracy on the first EvalTrain examples), moves the state to the
 // next epoch and the best test accuracy, and returns the epoch's metrics.
@@ -87,7 +99,7 @@ func (r *run) evaluate() (Row, error) {
 	c, st := r.c, &r.st
 	epoch := st.Epoch
 	if !r.w.Finite() {
-		return Row{}, fmt.Errorf("weights are not finite after epoch %d: stopped; the last good checkpoint is %s (try a smaller lr or rho)", epoch+1, r.lastPath)
+		return Row{}, fmt.Errorf("weights are not finite after epoch %d: stopped; %s", epoch+1, r.divergedAdvice())
 	}
 	row := Row{Epoch: epoch + 1, Loss: st.LossSum / float64(st.LossCount), Seconds: st.Seconds, ImagesPerSec: float64(st.Images) / st.Seconds}
 	row.TestAcc = accuracy(r.b, r.w, r.test, r.test.Labels, nil, false)

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/samlab/samlab/native/dataset"
 )
 
 // CheckResume refuses every change that alters the data or the trajectory
@@ -58,7 +60,9 @@ func TestCheckResume(t *testing.T) {
 		{func(c *Config) { c.Noise = 0.4 }, "with noise 0.4: the run was started with noise 0.3"},
 		{func(c *Config) { c.TrainSubset = 500 }, "with train_subset 500: the run was started with train_subset 0"},
 		{func(c *Config) { c.Batch = 64 }, "with batch 64: the run was started with batch 128"},
-		{func(c *Config) { c.DataDir = "/elsewhere" }, `with data_dir /elsewhere: the run was started with data_dir ""`},
+		{func(c *Config) { c.DataDir = "/elsewhere" }, "with data_dir /elsewhere: the run was started with data_dir /"},
+		{func(c *Config) { c.DataDir = dataset.DefaultDir("fashion-mnist") }, ""},
+		{func(c *Config) { c.DataDir = dataset.DefaultDir("fashion-mnist") + "/" }, ""},
 		{func(c *Config) { c.Rho = 0.05 }, "with rho 0.05: the run was started with rho 0.01"},
 		{func(c *Config) { c.Chunk = 8 }, "with chunk 8: the run was started with chunk 0"},
 		{func(c *Config) { c.Epochs = 3 }, "with epochs 3: metrics.csv already holds 4 epochs"},

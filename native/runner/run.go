@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/samlab/samlab/core/data"
 	"github.com/samlab/samlab/core/optim"
@@ -35,7 +36,8 @@ type run struct {
 	st        State
 	rows      []Row // metrics.csv's rows so far (those of a resumed run first)
 	lastPath  string
-	done      int // batches trained in this call (StopAfterSteps)
+	id        *Identity // the run's identity, recorded in its checkpoints
+	done      int       // batches trained in this call (StopAfterSteps)
 	recorders []Recorder
 }
 
@@ -61,6 +63,7 @@ func open(c Config, o Options) (_ *run, err error) {
 	if r.train, r.test, r.noisy, r.flipped, err = LoadData(c); err != nil {
 		return nil, err
 	}
+	r.id = RunIdentity(c, DataFingerprint(r.train, r.test))
 	if c.Augment {
 		r.aug.Pad, r.aug.Flip = 4, true
 		if r.train.H < 32 {
@@ -101,7 +104,7 @@ func open(c Config, o Options) (_ *run, err error) {
 	}
 	r.w = r.net.Init(c.Seed)
 
-	r.st = State{Method: r.c.Method, Model: r.c.Model}
+	r.st = State{Method: r.c.Method, Model: r.c.Model, Run: r.id}
 	if resuming {
 		if err := r.resume(); err != nil {
 			return nil, err
@@ -121,6 +124,12 @@ func (r *run) resume() error {
 	if st.Method != c.Method || st.Model != c.Model {
 		return fmt.Errorf("%s was written by %s/%s, config says %s/%s", path, st.Method, st.Model, c.Method, c.Model)
 	}
+	if st.Run != nil {
+		if diff := st.Run.Diff(r.id); len(diff) > 0 {
+			return fmt.Errorf("%s belongs to another run: it was written with %s; put this run's last.ckpt back, or delete it to start over", path, strings.Join(diff, "; "))
+		}
+	}
+	st.Run = r.id // an older checkpoint continues as format 3
 	r.st = st
 	if c.Chunk == 0 && st.Chunk > 0 {
 		// The automatic chunk depends on the memory available; resume
@@ -143,6 +152,9 @@ func (r *run) resume() error {
 	}
 	if r.rows, err = ReadMetrics(filepath.Join(c.Out, MetricsFile)); err != nil && !os.IsNotExist(err) {
 		return err
+	}
+	if len(r.rows) < st.Epoch { // metrics.csv would get a gap
+		return fmt.Errorf("%s is at epoch %d but %s holds %d epochs: it is not this run's checkpoint; put this run's last.ckpt back, or delete it to start over", path, st.Epoch, MetricsFile, len(r.rows))
 	}
 	if len(r.rows) > st.Epoch { // metrics written after the checkpoint we resume from
 		r.rows = r.rows[:st.Epoch]
@@ -169,7 +181,7 @@ func (r *run) finished() bool {
 func (r *run) start() error {
 	c := r.c
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
-		return err
+		return fmt.Errorf("cannot create output folder %s: %w", c.Out, err)
 	}
 	if err := WriteConfig(filepath.Join(c.Out, ConfigFile), c); err != nil {
 		return err

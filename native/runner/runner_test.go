@@ -149,7 +149,7 @@ func TestMetricsAndCheckpointRoundTrip(t *testing.T) {
 	if err != nil || len(got) != 2 || got[1].Loss != 1.0/3 || got[0] != rows[0] {
 		t.Fatalf("metrics round trip: %v %+v", err, got)
 	}
-	st := State{Method: "sam", Model: "cnn", Epoch: 3, Step: 2, LossSum: math.Pi, LossCount: 2, BestTestAcc: 0.5, BestEpoch: 2}
+	st := State{Method: "sam", Model: "cnn", Epoch: 3, Step: 2, LossSum: math.Pi, LossCount: 2, BestTestAcc: 0.5, BestEpoch: 2, Run: &Identity{Data: "x"}}
 	ck := filepath.Join(dir, "x.ckpt")
 	if err := SaveCheckpoint(ck, st, []float32{1, -2, 3.5}, nil, []float32{0.25}); err != nil {
 		t.Fatal(err)
@@ -188,5 +188,71 @@ func TestCellsRefuseRepeats(t *testing.T) {
 	cells, err := Grid{Base: base, Methods: []string{"sgd", "sam"}, Noises: []float64{0, 0.4}, Rhos: []float64{0.01, 0.05}, Seeds: []uint64{0}}.Cells(t.TempDir())
 	if err != nil || len(cells) != 6 { // sgd: one rho
 		t.Fatalf("%d cells, %v; want 6", len(cells), err)
+	}
+}
+
+// TestCellsCap: the 1,000-cell cap counts the cells the sweep writes (one
+// rho for SGD and Reg-SGD), not methods x noises x rhos x seeds.
+func TestCellsCap(t *testing.T) {
+	base := Default()
+	base.Dataset = "fashion-mnist"
+	axis := func(n int, step float64) []float64 {
+		var v []float64
+		for i := range n {
+			v = append(v, float64(i+1)*step)
+		}
+		return v
+	}
+	seeds := func(n int) []uint64 {
+		var v []uint64
+		for i := range n {
+			v = append(v, uint64(i))
+		}
+		return v
+	}
+	cases := []struct {
+		g     Grid
+		cells int
+		want  string
+	}{
+		// 3 x 2 x 20 x 10 = 1,200, but sgd and regsgd take one rho: 440.
+		{Grid{Base: base, Methods: []string{"sgd", "regsgd", "sam"}, Noises: []float64{0.2, 0.4}, Rhos: axis(20, 0.01), Seeds: seeds(10)}, 440, ""},
+		{Grid{Base: base, Methods: []string{"sgd"}, Noises: []float64{0.2}, Rhos: axis(1000, 0.001), Seeds: seeds(1000)}, 1000, ""},
+		{Grid{Base: base, Methods: []string{"sgd", "sam"}, Noises: []float64{0.2}, Rhos: axis(1000, 0.001), Seeds: seeds(1)}, 0,
+			"sweep: the grid has 1001 cells (2 methods, 1 noises, 1000 rhos, 1 seeds; one rho for sgd and regsgd), more than 1000: split the sweep"},
+	}
+	for _, tc := range cases {
+		cells, err := tc.g.Cells(t.TempDir())
+		switch {
+		case tc.want == "" && (err != nil || len(cells) != tc.cells):
+			t.Errorf("%v: %d cells, %v; want %d", tc.g.Methods, len(cells), err, tc.cells)
+		case tc.want != "" && (err == nil || err.Error() != tc.want):
+			t.Errorf("%v: error %v, want %q", tc.g.Methods, err, tc.want)
+		}
+	}
+}
+
+// TestCollectSkipsUnfinished: a run with no finished epoch is skipped with
+// a line saying so; a root that is a file is named as not a directory.
+func TestCollectSkipsUnfinished(t *testing.T) {
+	root := t.TempDir()
+	for name, rows := range map[string][]Row{"done": {{Epoch: 1, TestAcc: 0.5, BestTestAcc: 0.5, BestEpoch: 1}}, "fresh": nil} {
+		os.Mkdir(filepath.Join(root, name), 0o755)
+		c := Default()
+		c.Out = filepath.Join(root, name)
+		WriteConfig(filepath.Join(root, name, ConfigFile), c)
+		WriteMetrics(filepath.Join(root, name, MetricsFile), rows)
+	}
+	var warn strings.Builder
+	rs, err := Collect(root, &warn)
+	if err != nil || len(rs) != 1 || filepath.Base(rs[0].Dir) != "done" {
+		t.Fatalf("collect: %v, %+v", err, rs)
+	}
+	if want := "run " + filepath.Join(root, "fresh") + " has no finished epoch (skipped)\n"; warn.String() != want {
+		t.Errorf("warning %q, want %q", warn.String(), want)
+	}
+	file := filepath.Join(root, "done", MetricsFile)
+	if _, err := Collect(file, nil); err == nil || err.Error() != "collect: "+file+" is not a directory (--root names the folder holding the run folders)" {
+		t.Errorf("collect on a file: %v", err)
 	}
 }

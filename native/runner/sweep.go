@@ -47,6 +47,40 @@ func repeats[T comparable](axis string, vs []T, key func(T) T) error {
 	return nil
 }
 
+// count returns how many cells Cells writes: noises x seeds for each
+// method, times the rhos for a method with a radius (a method Cells will
+// refuse counts as one with a radius).
+func (g Grid) count() int {
+	n := 0
+	for _, m := range g.Methods {
+		k := len(g.Rhos)
+		if c, err := optim.Canonical(m); err == nil && !optim.Of(c).Rho {
+			k = 1
+		}
+		n += k * len(g.Noises) * len(g.Seeds)
+	}
+	return n
+}
+
+// CheckCells reports the first cell that already holds a run (its
+// config.yaml or last.ckpt) which the cell's config could not resume
+// (CheckResume: a changed --lr, fewer epochs...), naming the cell and the
+// reason. A sweep calls it before writing anything, so that a changed
+// setting refuses the sweep instead of every cell.
+func CheckCells(cells []Config) error {
+	for _, c := range cells {
+		_, errC := os.Stat(filepath.Join(c.Out, ConfigFile))
+		_, errL := os.Stat(filepath.Join(c.Out, LastFile))
+		if errC != nil && errL != nil {
+			continue
+		}
+		if err := CheckResume(c); err != nil {
+			return fmt.Errorf("sweep: cell %s already holds a run (to sweep these settings, use another --root): %w", filepath.Base(c.Out), err)
+		}
+	}
+	return nil
+}
+
 // Cells expands the grid into validated configs whose Out is root/CellName.
 // Rho does not matter for a method without a radius (optim.Traits.Rho: SGD,
 // Reg-SGD): it gets one cell per noise and seed (with the first rho).
@@ -54,9 +88,9 @@ func (g Grid) Cells(root string) ([]Config, error) {
 	if len(g.Methods) == 0 || len(g.Noises) == 0 || len(g.Rhos) == 0 || len(g.Seeds) == 0 {
 		return nil, fmt.Errorf("sweep: every grid axis (methods, noises, rhos, seeds) needs at least one value")
 	}
-	if n := len(g.Methods) * len(g.Noises) * len(g.Rhos) * len(g.Seeds); n > MaxCells {
-		return nil, fmt.Errorf("sweep: %d methods x %d noises x %d rhos x %d seeds = %d cells, more than %d: split the sweep",
-			len(g.Methods), len(g.Noises), len(g.Rhos), len(g.Seeds), n, MaxCells)
+	if n := g.count(); n > MaxCells {
+		return nil, fmt.Errorf("sweep: the grid has %d cells (%d methods, %d noises, %d rhos, %d seeds; one rho for sgd and regsgd), more than %d: split the sweep",
+			n, len(g.Methods), len(g.Noises), len(g.Rhos), len(g.Seeds), MaxCells)
 	}
 	if err := repeats("methods", g.Methods, func(m string) string {
 		if c, err := optim.Canonical(m); err == nil {
@@ -106,13 +140,29 @@ func (g Grid) Cells(root string) ([]Config, error) {
 // cell folders (cells.txt, one per line) and a Slurm job-array script
 // (sweep.sbatch) that runs cell $SLURM_ARRAY_TASK_ID with exe. It returns
 // the script's path.
+//
+// Every path the script names is quoted for what reads it: bash (single
+// quotes, ShellQuote) on the command lines, sbatch on the #SBATCH line
+// (slurmQuote); a root or exe with a control character (a line break) is
+// refused before anything is written.
 func WriteSweep(root string, cells []Config, exe string, slurmArgs []string) (string, error) {
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return "", fmt.Errorf("sweep: %w", err)
-	}
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return "", err
+	}
+	if err := scriptSafe("--root", abs); err != nil {
+		return "", err
+	}
+	if err := scriptSafe("executable", exe); err != nil {
+		return "", err
+	}
+	for _, a := range slurmArgs {
+		if err := scriptSafe("--slurm-arg", a); err != nil {
+			return "", err
+		}
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", fmt.Errorf("sweep: %w", err)
 	}
 	var list strings.Builder
 	for _, c := range cells {
@@ -129,13 +179,13 @@ func WriteSweep(root string, cells []Config, exe string, slurmArgs []string) (st
 		return "", fmt.Errorf("sweep: %w", err)
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "#!/bin/bash\n# samlab sweep: %d cells, one per array task. Submit with: sbatch %s\n", len(cells), filepath.Join(abs, "sweep.sbatch"))
-	fmt.Fprintf(&sb, "#SBATCH --job-name=samlab-sweep\n#SBATCH --array=0-%d\n#SBATCH --output=%q\n", len(cells)-1, filepath.Join(abs, "slurm-%A_%a.out"))
+	fmt.Fprintf(&sb, "#!/bin/bash\n# samlab sweep: %d cells, one per array task. Submit with: sbatch %s\n", len(cells), ShellQuote(filepath.Join(abs, "sweep.sbatch")))
+	fmt.Fprintf(&sb, "#SBATCH --job-name=samlab-sweep\n#SBATCH --array=0-%d\n#SBATCH --output=%s\n", len(cells)-1, slurmQuote(slurmPattern(abs, "slurm-%A_%a.out")))
 	for _, a := range slurmArgs {
 		fmt.Fprintf(&sb, "#SBATCH %s\n", a)
 	}
-	fmt.Fprintf(&sb, "set -euo pipefail\ncell=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" %q)\n", filepath.Join(abs, "cells.txt"))
-	fmt.Fprintf(&sb, "exec %q train --config \"$cell/cell.yaml\" --out \"$cell\" --resume --quiet\n", exe)
+	fmt.Fprintf(&sb, "set -euo pipefail\ncell=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" %s)\n", ShellQuote(filepath.Join(abs, "cells.txt")))
+	fmt.Fprintf(&sb, "exec %s train --config \"$cell/cell.yaml\" --out \"$cell\" --resume --quiet\n", ShellQuote(exe))
 	script := filepath.Join(root, "sweep.sbatch")
 	if err := os.WriteFile(script, []byte(sb.String()), 0o755); err != nil {
 		return "", fmt.Errorf("sweep: %w", err)

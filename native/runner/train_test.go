@@ -111,8 +111,17 @@ func TestNaNStops(t *testing.T) {
 	c := smallConfig(t, dir, "sgd")
 	c.Norm, c.LR, c.Momentum, c.Epochs = "none", 1e6, 0.9, 5
 	err := Train(context.Background(), c, Options{})
-	if err == nil || !strings.Contains(err.Error(), "last good checkpoint") {
-		t.Fatalf("diverging run: %v", err)
+	if err == nil {
+		t.Fatal("diverging run finished")
+	}
+	// The advice is what the user can do: nothing to resume before the
+	// first checkpoint; after one, a resume would diverge again.
+	if _, serr := os.Stat(filepath.Join(c.Out, LastFile)); serr != nil {
+		if !strings.Contains(err.Error(), "nothing was saved (no epoch finished): start again in the same --out, without --resume, with a smaller --lr") || strings.Contains(err.Error(), LastFile) {
+			t.Fatalf("diverging run without a checkpoint: %v", err)
+		}
+	} else if !strings.Contains(err.Error(), "start a new run in another --out with a smaller --lr") {
+		t.Fatalf("diverging run with a checkpoint: %v", err)
 	}
 	if strings.Contains(err.Error(), "\n") {
 		t.Fatalf("error spans lines: %q", err)
@@ -123,5 +132,40 @@ func TestNaNStops(t *testing.T) {
 				t.Fatal("last checkpoint holds NaN")
 			}
 		}
+	}
+}
+
+// TestResumeRefusesOtherData: a checkpoint records the fingerprint of the
+// data; the same folder holding other images is refused on resume, naming
+// the data, and metrics.csv is left as it was.
+func TestResumeRefusesOtherData(t *testing.T) {
+	src, other := fakeMNIST(t, 48, 10), fakeMNIST(t, 50, 10)
+	dir := t.TempDir()
+	copyDir := func(from string) {
+		ents, _ := os.ReadDir(from)
+		for _, e := range ents {
+			b, _ := os.ReadFile(filepath.Join(from, e.Name()))
+			os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644)
+		}
+	}
+	copyDir(src)
+	c := smallConfig(t, dir, "sgd")
+	c.Epochs = 1
+	if err := Train(context.Background(), c, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(c.Out, MetricsFile))
+	copyDir(other)
+	c.Epochs = 2
+	err := Train(context.Background(), c, Options{Resume: true})
+	if err == nil || !strings.Contains(err.Error(), "belongs to another run: it was written with data with fingerprint ") {
+		t.Fatalf("resume on other data: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(c.Out, MetricsFile)); string(after) != string(before) {
+		t.Error("metrics.csv changed")
+	}
+	copyDir(src) // the same data again: the run continues
+	if err := Train(context.Background(), c, Options{Resume: true}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -16,7 +16,7 @@ func backgroundKey(s *session) string {
 
 // drawBackground draws what changes only with the experiment: the page,
 // the header, the cards and the share line (file names the user's points
-// file in use, which the link does not hold).
+// file in use).
 func drawBackground(c canvas, l *sim.Lab, file string) {
 	c.dst.Fill(colBG)
 	drawHeader(c, l)
@@ -27,7 +27,8 @@ func drawBackground(c canvas, l *sim.Lab, file string) {
 	r := curvesRect(n)
 	c.fillRoundRect(r, 8, colCard)
 	c.strokeRoundRect(r, 8, 1, colBorder)
-	drawFooter(c, l.P.Query(), file)
+	q, err := l.P.ShareQuery()
+	drawFooter(c, q, err, file)
 }
 
 // drawHeader draws the title bar with the legend of the points of lab.
@@ -76,17 +77,23 @@ func drawHeader(c canvas, l *sim.Lab) {
 	item(func(x, y float64) { c.line(x-6, y, x+6, y, 2, color.White) }, "boundary p = 0.5")
 }
 
-// drawFooter draws the share line with query q; with a user's points
-// file, it says that the link does not hold the points.
-func drawFooter(c canvas, q, file string) {
+// drawFooter draws the share line with query q, or, when a user's points
+// make the link too long, why there is none (tooLong, in the warning
+// colour); with a user's points file, it names the file the points came
+// from.
+func drawFooter(c canvas, q string, tooLong error, file string) {
 	y := ScreenH - footerH + 6
 	c.text("Share this experiment:", fontBody, mainX, y, colMuted)
 	x := mainX + c.textWidth("Share this experiment:", fontBody) + 8
 	end := mainX + mainW
+	if tooLong != nil {
+		c.text(c.ellipsize(tooLong.Error(), fontBody, end-x), fontBody, x, y, colWarn)
+		return
+	}
 	if file != "" {
-		note := c.ellipsize(fmt.Sprintf("(the points of %s are not in the link)", file), fontBody, 360)
+		note := c.ellipsize(fmt.Sprintf("(with the points of %s)", file), fontBody, 360)
 		end -= c.textWidth(note, fontBody) + 10
-		c.text(note, fontBody, end+10, y, colWarn)
+		c.text(note, fontBody, end+10, y, colMuted)
 	}
 	c.text(c.ellipsize("?"+q, fontBody, end-x), fontBody, x, y, colAccent)
 }

@@ -18,6 +18,7 @@ var (
 	colWarn     = rgb(0xb91c1c)
 	colHeader   = rgb(0x0f172a)
 	colBoundary = rgb(0x111827)
+	colFocus    = rgb(0xe69f00) // the keyboard focus ring: Okabe-Ito orange, apart from the blue accent
 )
 
 // rgb returns the opaque colour 0xRRGGBB.

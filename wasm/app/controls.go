@@ -27,6 +27,9 @@ type widget struct {
 	disabled func(s *session) string
 	primary  bool
 	symbol   bool // a small +/- or </> button
+	// step, if not nil, makes the widget half of a stepper: the arrow
+	// keys step it (d = -1 or +1) while it has the keyboard focus.
+	step func(s *session, d int)
 }
 
 // label is static or dynamic text of the sidebar.
@@ -48,6 +51,8 @@ type controls struct {
 	labels  []label
 	rules   []float64 // y of section separators
 	x, y    float64   // the pointer, in logical pixels
+	hidden  bool      // the embedded page: no sidebar, no widgets (keys only)
+	focus   sim.Focus // the keyboard focus over widgets (focus.go)
 }
 
 // fixed returns a text function of constant s.
@@ -55,9 +60,18 @@ func fixed(s string) func(*session) string { return func(*session) string { retu
 
 // layout lays the sidebar out for n panels, unless it already is.
 func (c *controls) layout(n int) {
-	if c.widgets != nil && c.panels == n {
+	if (c.widgets != nil || c.hidden) && c.panels == n {
 		return
 	}
+	if c.hidden {
+		c.panels, c.widgets, c.labels, c.rules = n, nil, nil, nil
+		return
+	}
+	focused := ""
+	if c.focus.At >= 0 && c.focus.At < len(c.widgets) {
+		focused = c.widgets[c.focus.At].id
+	}
+	defer c.keepFocus(focused)
 	c.panels, c.widgets, c.labels, c.rules = n, nil, nil, nil
 	x0, x1 := sideX+16, sideX+sideW-16
 	y := sideTop + 14
@@ -79,10 +93,10 @@ func (c *controls) layout(n int) {
 		c.labels = append(c.labels, label{x: x0, y: y + 6, text: fixed(name), font: fontBody, clr: colMuted})
 		bw, vw := 26.0, 100.0
 		m := button(id+"-dec", x1-bw-vw-bw, bw, fixed(sym[0]), func(s *session) { step(s, -1) })
-		m.symbol = true
+		m.symbol, m.step = true, step
 		c.labels = append(c.labels, label{x: x1 - bw - vw, y: y + 6, w: vw, text: value, font: fontBody, clr: colText})
 		p := button(id+"-inc", x1-bw, bw, fixed(sym[1]), func(s *session) { step(s, +1) })
-		p.symbol = true
+		p.symbol, p.step = true, step
 		y += 33
 	}
 	// stepTo is a stepper's step applying stepper f of wasm/sim.
@@ -142,9 +156,10 @@ func (c *controls) layout(n int) {
 		}
 		m := button(fmt.Sprintf("method%d-prev", i), x1-bw-vw-bw, bw, fixed("<"), cycle(-1))
 		m.symbol = true
+		m.step = func(s *session, d int) { cycle(d)(s) }
 		c.labels = append(c.labels, label{x: x1 - bw - vw, y: y + 6, w: vw, text: func(s *session) string { return optim.Labels[s.lab.P.Methods[i]] }, font: fontBold, clr: colText})
 		p := button(fmt.Sprintf("method%d-next", i), x1-bw, bw, fixed(">"), cycle(+1))
-		p.symbol = true
+		p.symbol, p.step = true, m.step
 		y += 33
 	}
 	hw := (x1 - x0 - 8) / 2
@@ -235,14 +250,14 @@ var (
 		"Alt+click a point: inspect it (Esc closes).",
 		"Drop a CSV of x,y,label[,flipped] to train on it.",
 		"Keys: Space play, S step, R reset, N new data,",
-		"T test points, G shares, I inspect, +/- speed.",
+		"T test, G shares, I inspect, +/- speed, Tab/Enter.",
 	}
 	helpSpace = []string{
 		"Panels train in turn, one a frame (1000-D steps).",
 		"Alt+click a point in either view: inspect it.",
 		"Top: share of the update by margin; bottom: the",
 		"plane of μ and w. Keys: Space play, S step, R reset,",
-		"N new data, T test points, G shares, +/- speed.",
+		"N new data, T test, G shares, +/- speed; Tab, Enter.",
 	}
 )
 

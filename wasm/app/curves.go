@@ -34,6 +34,9 @@ type chart struct {
 	// with the label refText (NaN: none).
 	ref     func(*sim.Lab) float64
 	refText string
+	// none is said in the chart when no panel has a value (NaN): its set
+	// of points is empty.
+	none string
 }
 
 // charts are the curves card's charts, left to right: three accuracies,
@@ -42,8 +45,8 @@ type chart struct {
 func charts() []chart {
 	return []chart{
 		{title: "Test accuracy (clean labels)", get: func(s sim.Sample) float64 { return s.Test }, best: true},
-		{title: "Train accuracy: clean points", get: func(s sim.Sample) float64 { return s.Clean }},
-		{title: "Train accuracy: flipped points (memorised)", get: func(s sim.Sample) float64 { return s.Flipped }},
+		{title: "Train accuracy: clean points", get: func(s sim.Sample) float64 { return s.Clean }, none: "no clean points"},
+		{title: "Train accuracy: flipped points (memorised)", get: func(s sim.Sample) float64 { return s.Flipped }, none: "no flipped points"},
 		{title: "Share of the update from flipped points", get: sim.FlippedShare,
 			ref: (*sim.Lab).FlippedFraction, refText: "all points weighed equally"},
 	}
@@ -196,6 +199,9 @@ func (ch chart) draw(c canvas, r rect, l *sim.Lab, xmax float64) {
 		}
 		c.text(c.ellipsize(lab, fontSmall, plot.W-8), fontSmall, plot.X+4, ty, colMuted)
 	}
+	if ch.none != "" && noValue(panels, ch.get) {
+		c.textCentered(ch.none, fontSmall, plot.X, plot.Y, plot.W, plot.H, colMuted)
+	}
 	clipR := image.Rect(int(plot.X*c.s), int((plot.Y-3)*c.s), int((plot.X+plot.W+3)*c.s), int((plot.Y+plot.H+1)*c.s))
 	for _, p := range panels {
 		mc := palette.Method(p.Method)
@@ -232,4 +238,18 @@ func (ch chart) draw(c canvas, r rect, l *sim.Lab, xmax float64) {
 			c.circle(bx, by, 3, color.White)
 		}
 	}
+}
+
+// noValue reports whether the panels have samples and get gives none of
+// their last samples a value (NaN everywhere).
+func noValue(panels []*sim.Panel, get func(sim.Sample) float64) bool {
+	sampled := false
+	for _, p := range panels {
+		l := p.Last()
+		if l.Step >= 0 && !math.IsNaN(get(l)) {
+			return false
+		}
+		sampled = sampled || l.Step >= 0
+	}
+	return sampled
 }

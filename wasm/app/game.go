@@ -20,8 +20,8 @@
 // measurements), drop.go (a points file dropped on the page or window),
 // heatmaps.go (the heat maps, rendered in Update), space.go (the
 // high-dimensional scene's views, refreshed in Update, and their
-// windows), controls.go and input.go (the sidebar's controls, and the
-// input mapped to actions),
+// windows), controls.go, focus.go and input.go (the sidebar's controls,
+// the keyboard focus over them, and the input mapped to actions),
 // scale.go, log.go and timer.go (the frame timer). Draw's side: view.go,
 // with its caches in layer.go, plane.go, points.go and shares.go (the
 // share view's points, drawn as sprites by discs.go), margins.go and
@@ -40,6 +40,8 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/samlab/samlab/wasm/sim"
 )
 
 // Game is the demo's ebiten.Game: a coordinator of parts that each own
@@ -81,9 +83,13 @@ func New(o Options) (*Game, error) {
 	if err := g.heat.sync(s); err != nil {
 		return nil, err
 	}
+	g.controls.hidden, g.controls.focus = o.Params.Embed, sim.NoFocus
+	setEmbed(o.Params.Embed)
 	g.controls.layout(len(s.lab.Panels))
 	if o.ArgErr != nil {
-		log.logf("warning %v", o.ArgErr)
+		for _, l := range strings.Split(o.ArgErr.Error(), "\n") {
+			log.logf("warning %s", l)
+		}
 	}
 	return g, nil
 }

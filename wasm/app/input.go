@@ -34,6 +34,7 @@ func (c *controls) update(sc float64, s *session) {
 	}
 	key := inpututil.IsKeyJustPressed
 	switch {
+	case c.keyFocus(s): // Tab, and the keys of a focused control
 	case key(ebiten.KeySpace):
 		s.togglePlay()
 	case key(ebiten.KeyS), key(ebiten.KeyArrowRight):
@@ -90,13 +91,7 @@ func (c *controls) click(x, y float64, s *session) {
 		if !w.r.contains(x, y) {
 			continue
 		}
-		if why := w.why(s); why != "" {
-			s.log.logf("event click id=%s disabled", w.id)
-			s.note(why)
-			return
-		}
-		s.log.logf("event click id=%s", w.id)
-		w.onClick(s)
+		c.press(w, s, "click")
 		return
 	}
 	n := len(s.lab.Panels)

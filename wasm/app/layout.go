@@ -12,7 +12,6 @@ const (
 const (
 	headerH  = 52.0
 	mainX    = 14.0
-	mainW    = 962.0
 	panelGap = 14.0
 	panelTop = headerH + 8
 	panelHdr = 30.0
@@ -22,6 +21,26 @@ const (
 	sideTop  = headerH + 8
 	footerH  = 30.0
 )
+
+// mainW is the width of the panels' and curves' column: beside the
+// sidebar, or the whole screen in the embedded page (setEmbed).
+var mainW = mainWSide
+
+// The main column's width beside the sidebar and without it (?embed=1).
+const (
+	mainWSide  = 962.0
+	mainWEmbed = ScreenW - 2*mainX
+)
+
+// setEmbed lays the screen out without the sidebar (on) or with it: the
+// embedded page's panels and curves take the full width. The app calls it
+// once, before the first frame.
+func setEmbed(on bool) {
+	mainW = mainWSide
+	if on {
+		mainW = mainWEmbed
+	}
+}
 
 // rect is a screen rectangle in logical pixels.
 type rect struct{ X, Y, W, H float64 }

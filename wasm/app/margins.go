@@ -27,8 +27,8 @@ import (
 // Colours of the margin view's points: clean and flipped differ in shape
 // and in lightness.
 var (
-	colClean   = rgb(0x64748b) // slate
-	colFlipped = rgb(0x111827) // near black
+	colClean   = rgb(0x64748b)   // slate
+	colFlipped = palette.Flipped // black
 )
 
 // viewLayer is one of a panel's high-dimensional views, drawn into an image

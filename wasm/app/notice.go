@@ -1,10 +1,18 @@
 package app
 
+import (
+	"fmt"
+	"strings"
+)
+
+// maxArgLines is the most lines of ignored arguments shown over the panels.
+const maxArgLines = 4
+
 // noticeFrames is how many frames a notice stays on screen.
 const noticeFrames = 240
 
 // notices are the messages over the panels: the arguments (URL query)
-// that were ignored, for the whole run, and the last notice of a control,
+// that were ignored, one line per reason, for the whole run, and the last notice of a control,
 // for noticeFrames frames.
 type notices struct {
 	args error  // Options.ArgErr
@@ -16,7 +24,11 @@ type notices struct {
 func (n *notices) shown(frame int) []string {
 	var msgs []string
 	if n.args != nil {
-		msgs = append(msgs, n.args.Error())
+		lines := strings.Split(n.args.Error(), "\n")
+		if len(lines) > maxArgLines {
+			lines = append(lines[:maxArgLines-1], fmt.Sprintf("... and %d more (the browser console lists them)", len(lines)-maxArgLines+1))
+		}
+		msgs = append(msgs, lines...)
 	}
 	if n.text != "" && frame-n.at < noticeFrames {
 		msgs = append(msgs, n.text)

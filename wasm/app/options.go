@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/samlab/samlab/wasm/sim"
 )
@@ -33,14 +34,12 @@ type Options struct {
 // (the URL query keys) and -frames, -screenshot and -log-every. Invalid
 // experiment values are not fatal: they are reported in ArgErr and the
 // defaults are used, so a bad shared link still opens the demo. Only
-// malformed app flags return an error.
+// malformed app flags return an error. The page parses its URL query with
+// ParseQuery, which never fails.
 func ParseArgs(args []string) (Options, error) {
 	var o Options
 	p := sim.Start(args)
-	fs := p.FlagSet("samlab")
-	fs.IntVar(&o.Frames, "frames", 0, "end after this many frames (0: run until closed)")
-	fs.StringVar(&o.Screenshot, "screenshot", "", "write the last frame to this PNG file and end")
-	fs.IntVar(&o.LogEvery, "log-every", 0, "frames between frame-timer log lines (0: 60, negative: never)")
+	fs := appFlags(&o, &p)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
@@ -62,13 +61,44 @@ func ParseArgs(args []string) (Options, error) {
 	return o, nil
 }
 
+// appFlags returns the flag set of the app's arguments over o and p: the
+// experiment flags of sim.Params and the app's own.
+func appFlags(o *Options, p *sim.Params) *flag.FlagSet {
+	fs := p.FlagSet("samlab")
+	fs.IntVar(&o.Frames, "frames", o.Frames, "end after this many frames (0: run until closed)")
+	fs.StringVar(&o.Screenshot, "screenshot", o.Screenshot, "write the last frame to this PNG file and end")
+	fs.IntVar(&o.LogEvery, "log-every", o.LogEvery, "frames between frame-timer log lines (0: 60, negative: never)")
+	return fs
+}
+
+// ParseQuery parses the page's URL query (as index.html passes it: one
+// -key=value argument per key) and never fails, so that no link leaves the
+// page blank or frozen: sim.PageArgs sets aside what the page does not
+// read (a query too long, help, the desktop-only -frames and -screenshot,
+// unknown keys), ParseArgs reads the rest. Everything ignored is named in
+// ArgErr, one line per reason, which the page shows as notices.
+func ParseQuery(args []string) Options {
+	var own []string
+	appFlags(&Options{}, &sim.Params{}).VisitAll(func(f *flag.Flag) { own = append(own, f.Name) })
+	kept, ignored := sim.PageArgs(args, own...)
+	o, err := ParseArgs(kept)
+	if err != nil {
+		o = Options{Params: sim.Default(), ArgErr: fmt.Errorf("ignored arguments: %w", err)}
+	}
+	if o.ArgErr != nil {
+		ignored = append([]string{o.ArgErr.Error()}, ignored...)
+	}
+	o.ArgErr = nil
+	if len(ignored) > 0 {
+		o.ArgErr = errors.New(strings.Join(ignored, "\n"))
+	}
+	return o
+}
+
 // Usage writes the flags to w.
 func Usage(w io.Writer) {
 	p := sim.Default()
-	fs := p.FlagSet("samlab")
-	fs.Int("frames", 0, "end after this many frames (0: run until closed)")
-	fs.String("screenshot", "", "write the last frame to this PNG file and end")
-	fs.Int("log-every", 0, "frames between frame-timer log lines (0: 60, negative: never)")
+	fs := appFlags(&Options{}, &p)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 }

@@ -81,7 +81,7 @@ func drawPoint(c canvas, x, y float64, k int, flipped, added bool, s float64) {
 	}
 	if flipped {
 		c.circle(x, y, 6.8*s, withAlpha(rgb(0xffffff), 0.85))
-		c.ring(x, y, 5.6*s, float32(1.8*s), rgb(0x111827))
+		c.ring(x, y, 5.6*s, float32(1.8*s), palette.Flipped)
 		c.circle(x, y, 3.4*s, col)
 		return
 	}

@@ -162,7 +162,7 @@ func drawProjPoint(d *discs, c canvas, x, y, r float32, k int, flipped bool) {
 	if flipped {
 		tr := 1.45 * r // about a disc's area: a triangle fills 0.41 of its circle
 		d.triangle(c.dst, x, y, tr+float32(4.2*c.s), 0, withAlpha(rgb(0xffffff), 0.85))
-		d.triangle(c.dst, x, y, tr+float32(2.6*c.s), 0, rgb(0x111827))
+		d.triangle(c.dst, x, y, tr+float32(2.6*c.s), 0, palette.Flipped)
 		d.triangle(c.dst, x, y, tr, 0, col)
 		return
 	}

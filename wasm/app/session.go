@@ -28,10 +28,11 @@ type session struct {
 	// inspecting is the inspect mode (the sidebar's Inspect toggle): a
 	// click or tap on a plane inspects a point instead of adding one.
 	inspecting bool
-	inspector  inspector  // the inspected point (inspector.go)
-	file       string     // the name of the user's points file in use ("": the preset's points)
-	drops      dropReader // files dropped on the page or window (drop.go)
-	space      space      // the high-dimensional scene's views and windows (space.go)
+	inspector  inspector   // the inspected point (inspector.go)
+	file       string      // the name of the user's points file in use ("": the preset's points)
+	drops      dropReader  // files dropped on the page or window (drop.go)
+	space      space       // the high-dimensional scene's views and windows (space.go)
+	budget     frameBudget // the steps a frame that keep the frame budget (budget.go)
 }
 
 // fastForward is the progress of the fast-forward to Params.Steps.
@@ -105,24 +106,31 @@ func (s *session) fastForward() {
 }
 
 // train takes this frame's training steps and returns how many steps the
-// panel that trained most took: while playing, the speed in every panel, or in the
+// panel that trained most took: while playing, the speed (or fewer steps,
+// to keep the frame budget: frameBudget) in every panel, or in the
 // high-dimensional scene in one panel, in turn (sim.Lab.StepTurn: a step
 // of every panel there would not fit a frame, docs/web.md); and the
 // single steps asked for, in every panel.
 func (s *session) train() int {
-	steps := 0
-	if s.playing && s.lab.HighDim() {
-		if s.lab.StepTurn(s.lab.P.Speed) >= 0 {
-			steps = s.lab.P.Speed
+	steps, t0 := 0, time.Now()
+	if s.playing {
+		n := s.budget.steps(s)
+		if s.lab.HighDim() {
+			if s.lab.StepTurn(n) >= 0 {
+				steps = n
+			}
+		} else {
+			s.pending += n
 		}
-	} else if s.playing {
-		s.pending += s.lab.P.Speed
 	}
 	if s.pending > 0 {
 		s.lab.Step(s.pending)
 		steps += s.pending
 	}
 	s.pending = 0
+	if s.playing {
+		s.budget.measured(time.Since(t0), steps)
+	}
 	if steps > 0 {
 		s.warnDivergence()
 	}
@@ -257,6 +265,9 @@ func (s *session) usePoints(name string, d *data.Dataset) {
 	s.renew()
 	s.note(fmt.Sprintf("Training on your %d points from %s (%d classes, %d flipped labels)", d.N(), name, d.K, d.NumFlipped()))
 	s.log.logf("event points file=%s n=%d classes=%d flipped=%d", name, d.N(), d.K, d.NumFlipped())
+	if _, err := lab.P.ShareQuery(); err != nil {
+		s.note(err.Error())
+	}
 }
 
 // pointsError shows why a dropped file was not used; the experiment stays
@@ -301,5 +312,5 @@ func (s *session) change(what string, q sim.Params, err error) {
 		s.file = ""
 	}
 	s.renew()
-	s.log.logf("event %s query=%s", what, q.Query())
+	s.log.logf("event %s query=%s", what, lab.P.Query())
 }

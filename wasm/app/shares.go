@@ -149,7 +149,7 @@ func drawShares(c canvas, l *sim.Lab, p *sim.Panel, size float64, d *discs, orde
 		})
 	}
 	base, lo, hi := shareRadii(size)
-	dark, halo := rgb(0x111827), withAlpha(rgb(0xffffff), 0.9)
+	dark, halo := palette.Flipped, withAlpha(rgb(0xffffff), 0.9)
 	for _, i := range order {
 		share := 1 / float64(n) // before the first step: every point at base
 		if sum > 0 {

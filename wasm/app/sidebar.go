@@ -9,7 +9,7 @@ import (
 // sidebarKey changes when anything the sidebar shows changes.
 func sidebarKey(c *controls, s *session) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t|", s.playing)
+	fmt.Fprintf(&b, "%t|%d|", s.playing, c.focus.At)
 	for _, w := range c.widgets {
 		act := w.active != nil && w.active(s)
 		fmt.Fprintf(&b, "%s,%t,%t,%t|", w.text(s), act, c.hover(w), w.why(s) != "")
@@ -38,6 +38,9 @@ func drawSidebar(cv canvas, c *controls, s *session) {
 	}
 	for _, w := range c.widgets {
 		drawWidget(cv, w, s, c.hover(w))
+		if c.focused(w) { // the keyboard focus ring
+			cv.strokeRoundRect(rect{w.r.X - 3, w.r.Y - 3, w.r.W + 6, w.r.H + 6}, 8, 2.5, colFocus)
+		}
 	}
 	for _, l := range c.labels {
 		x := l.x

@@ -55,7 +55,9 @@ func (v *view) draw(screen *ebiten.Image, sc float64, s *session, h *heatMaps, c
 		}
 	}
 	v.curves.draw(cv, curvesRect(n), curvesKey(s), func(cv canvas) { drawCurves(cv, l) })
-	v.side.draw(cv, sideRect(), sidebarKey(c, s), func(cv canvas) { drawSidebar(cv, c, s) })
+	if !c.hidden {
+		v.side.draw(cv, sideRect(), sidebarKey(c, s), func(cv canvas) { drawSidebar(cv, c, s) })
+	}
 	v.drawTour(cv, s, c)
 	drawNotices(cv, s.notices.shown(s.frame))
 }

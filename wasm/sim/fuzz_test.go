@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,15 +86,27 @@ func FuzzParse(f *testing.F) {
 		"test=false&paused=false", "test=1", "a=b=c", "shares", "shares=true&steps=1500", "shares=0&test",
 		"preset=highdim&methods=sgd,1sam,sam&n=20&steps=200", "preset=highdim&model=linear", "preset=highdim&model=mlp",
 		"preset=highdim&width=8", "preset=twolayer",
+		// a user's points (link.go): a file's, clicked ones, malformed ones
+		"pts=" + EncodePoints(randomPoints(1, 12, 2, 2, 0.25), 0, false), "pts=" + EncodePoints(randomPoints(2, 3, 2, 1, 0), 0, true),
+		"preset=xor&pts=" + EncodePoints(randomPoints(3, 9, 3, 1, 0), 0, true), "pts=", "pts=AQA", "pts=AgE", "embed=1&pts=%%",
 		// hostile
 		"noise=NaN", "rho=Inf", "lr=-Inf", "seed=-1", "n=9999999999999999999999", "methods=sgd,sgd,sgd,sgd,sgd",
 		"methods=%00", "methods=sgd%26noise=0.9", "noise=0.3%", "%zz=1", "=1", "&&&", "?", "h", "help",
 		"methods=" + strings.Repeat("sgd,", 1000), "seed=\xff\xfe", "model=mlp%0Awidth=8", "preset=xor&-preset=blobs3",
+		// desktop-only flags and help: the page ignores them (PageArgs)
+		"frames=-1", "frames=1", "screenshot=x.png&frames=2", "help=1", "h&noise=0.2",
+		"n=2000&width=256&methods=1sam,lsam,jsam,sam&speed=64",
 	} {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
 		args := pageArgs(query)
+		kept, _ := PageArgs(args, DesktopOnly...)
+		for _, a := range kept {
+			if n, ok := flagName(a); ok && (slices.Contains(DesktopOnly, n) || n == "h" || n == "help") {
+				t.Fatalf("PageArgs(%q) kept %q: the page would end or stay blank", args, a)
+			}
+		}
 		p, err := Parse(args)
 		if err != nil {
 			return

@@ -9,8 +9,8 @@ import (
 	"github.com/samlab/samlab/core/palette"
 )
 
-// ClassColors are the class colours of core/palette (blue, orange, green,
-// purple), distinguishable under the common colour-vision deficiencies.
+// ClassColors are the class colours of core/palette (Okabe-Ito blue, orange, bluish green,
+// reddish purple), distinguishable under the common colour-vision deficiencies.
 var ClassColors = palette.Classes()
 
 // ClassColor returns class c's colour.

@@ -13,7 +13,8 @@ import (
 // Sample is one point of a panel's curves: accuracies (fractions in [0,1])
 // at a step, and CleanShare, the share of the step's update that came from
 // clean examples (train.Metrics.CleanShare). Flipped is NaN when no
-// training label is flipped.
+// training label is flipped, Clean when every one is (the page says "no
+// flipped points", "no clean points").
 type Sample struct {
 	Step                 int
 	Test, Clean, Flipped float64
@@ -109,11 +110,14 @@ func New(p Params) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new lab: %w", err)
 	}
-	s, err := cfg.Build(p.Seed)
+	s, custom, err := buildLinked(cfg, p)
 	if err != nil {
 		return nil, fmt.Errorf("new lab: build data and model: %w", err)
 	}
-	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: CurveEvery(p.Speed)}
+	l := &Lab{P: p, Config: cfg, Setup: s, Train: s.Train, Every: CurveEvery(p.Speed), Custom: custom}
+	if err := l.addLinked(); err != nil {
+		return nil, fmt.Errorf("new lab: %w", err)
+	}
 	if InPlane(p.Preset) {
 		if s.Train.D < 2 {
 			return nil, fmt.Errorf("new lab: preset %s has no plane (%d-D data)", p.Preset, s.Train.D)
@@ -131,14 +135,19 @@ func New(p Params) (*Lab, error) {
 // With returns a lab for q. When q changes only the methods or the
 // training values (lr, rho), the new lab keeps l's data, added points
 // included, and initial weights; otherwise it starts from fresh data.
-// Either way training restarts at step 0.
+// Either way training restarts at step 0. A user's points (q.Pts) stay
+// through any change but of the preset, noise, n or seed, which ask for the
+// preset's data.
 func (l *Lab) With(q Params) (*Lab, error) {
+	if q.Preset != l.P.Preset || q.Noise != l.P.Noise || q.Points != l.P.Points || q.Seed != l.P.Seed {
+		q.Pts = ""
+	}
 	a, b := l.P, q
 	a.Methods, b.Methods = nil, nil
 	a.LR, b.LR, a.Rho, b.Rho = 0, 0, 0, 0
 	a.Speed, b.Speed, a.Test, b.Test, a.Paused, b.Paused = 0, 0, false, false, false, false
 	a.Shares, b.Shares = false, false
-	if a.Preset != b.Preset || a.Noise != b.Noise || a.Model != b.Model || a.Width != b.Width || a.Points != b.Points || a.Seed != b.Seed {
+	if a.Preset != b.Preset || a.Noise != b.Noise || a.Model != b.Model || a.Width != b.Width || a.Points != b.Points || a.Seed != b.Seed || a.Pts != b.Pts {
 		return New(q)
 	}
 	if err := q.Validate(); err != nil {
@@ -264,7 +273,7 @@ func (l *Lab) AddPoint(x, y float64, c int) error {
 	}
 	d := l.Train.Clone()
 	row := make([]float64, d.D)
-	row[0], row[1] = x, y
+	row[0], row[1] = gridded(x), gridded(y)
 	d.Append(row, c)
 	for _, p := range l.Panels {
 		if err := p.T.SetTrain(d); err != nil {
@@ -275,6 +284,7 @@ func (l *Lab) AddPoint(x, y float64, c int) error {
 	}
 	l.Train = d
 	l.Added++
+	l.P.Pts = l.linkPoints()
 	return nil
 }
 

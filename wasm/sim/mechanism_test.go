@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -148,6 +149,34 @@ func TestInspect(t *testing.T) {
 	}
 }
 
+// TestParsePointsFileFormats: the same points from a spreadsheet's CSV
+// variants: a UTF-8 byte-order mark (Excel's "CSV UTF-8"), CR LF and
+// CR-only (old Mac) line ends, and a header.
+func TestParsePointsFileFormats(t *testing.T) {
+	const rows = "0,0,0\n1,0,0,false\n0,1,1,true\n1,1,1\n2,2,1,0\n"
+	want, err := ParsePoints(strings.NewReader(rows), "pts.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, csv := range map[string]string{
+		"bom":                                "\uFEFF" + rows,
+		"bom and header":                     "\uFEFFx,y,label,flipped\n" + rows,
+		"crlf":                               strings.ReplaceAll(rows, "\n", "\r\n"),
+		"cr only":                            strings.ReplaceAll(rows, "\n", "\r"),
+		"bom, header, cr only, no final end": strings.TrimSuffix(strings.ReplaceAll("\uFEFFX,Y,label\n"+rows, "\n", "\r"), "\r"),
+		"mixed ends":                         "0,0,0\r1,0,0,false\r\n0,1,1,true\n1,1,1\r2,2,1,0",
+	} {
+		d, err := ParsePoints(strings.NewReader(csv), "pts.csv")
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !slices.Equal(d.X, want.X) || !slices.Equal(d.Y, want.Y) || !slices.Equal(d.Flipped, want.Flipped) || d.K != want.K {
+			t.Errorf("%s: parsed %+v, want %+v", name, d, want)
+		}
+	}
+}
+
 func TestParsePoints(t *testing.T) {
 	good := "x,y,label,flipped\n0,0,0\n1,0,0\n0,1,1,true\n1,1,1\n# a comment\n2,2,1,0\n"
 	d, err := ParsePoints(strings.NewReader(good), "pts.csv")
@@ -166,6 +195,12 @@ func TestParsePoints(t *testing.T) {
 		{"0,0,0\n1,1,1,maybe\n", `pts.csv line 2: flipped "maybe" is not true/false or 1/0`},
 		{"0,0,0\n\"1,1,1\n", "pts.csv line"},
 		{strings.Repeat("0,0,1\n", MaxPoints+1), "more than 2000 points"},
+		// every point flipped with 3 classes: no true label is known, no test set
+		{"0,0,0,1\n1,0,1,1\n0,1,2,1\n1,1,2,1\n", "pts.csv: all 4 points are flipped, and with 3 classes their true classes are unknown"},
+		{"\uFEFFx,y,label,flipped\r0,0,0,1\r1,0,1,1\r0,1,2,1\r1,1,2,1\r", "all 4 points are flipped"},
+		// a BOM or CR line ends do not hide a bad line, and its number is right
+		{"\uFEFF0,0,0\r1,0,0\r0,1,1\r1,1,x\r", `pts.csv line 4: label "x"`},
+		{"\uFEFF\uFEFF0,0,0\n1,0,0\n0,1,1\n1,1,1\n", `pts.csv line 1: x "\ufeff0"`},
 	}
 	for _, tc := range cases {
 		d, err := ParsePoints(strings.NewReader(tc.csv), "pts.csv")
@@ -206,3 +241,43 @@ func TestWithPoints(t *testing.T) {
 }
 
 func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+
+// TestNoCleanPoints: points whose every label is flipped give no clean
+// training accuracy (NaN, which the page shows as "no clean points"),
+// but a test accuracy and update shares that are numbers: with two
+// classes the true labels are known; with three the file is refused
+// (TestParsePoints).
+func TestNoCleanPoints(t *testing.T) {
+	const csv = "0,0,1,1\n1,0,1,1\n0,1,0,1\n1,1,0,1\n2,2,0,1\n0.5,2,1,1\n"
+	d, err := ParsePoints(strings.NewReader(csv), "flipped.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"sgd", "1sam"} {
+		p := Default()
+		p.Methods = []string{m}
+		l, err := New(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l, err = l.WithPoints(d); err != nil {
+			t.Fatal(err)
+		}
+		l.Step(3)
+		p0 := l.Panels[0]
+		if len(p0.Curve) == 0 {
+			t.Fatalf("%s: no samples", m)
+		}
+		for _, s := range p0.Curve {
+			if math.IsNaN(s.Test) || s.Test < 0 || s.Test > 1 || math.IsNaN(s.Flipped) || !math.IsNaN(s.Clean) {
+				t.Errorf("%s step %d: test %v flipped %v clean %v: want test and flipped in [0,1], clean NaN (none)", m, s.Step, s.Test, s.Flipped, s.Clean)
+			}
+			if f := FlippedShare(s); f != 1 {
+				t.Errorf("%s step %d: flipped share %v, want 1 (every point is flipped)", m, s.Step, f)
+			}
+		}
+		if math.IsNaN(p0.Best.Test) || p0.Best.Step < 0 {
+			t.Errorf("%s: no early-stopping point: %+v", m, p0.Best)
+		}
+	}
+}

@@ -101,6 +101,15 @@ type Params struct {
 	// share of its panel's last update (ShareRadius) instead of at one
 	// size: the gradient-share view.
 	Shares bool
+	// Embed shows the canvas without the sidebar, for a course page's
+	// iframe: the panels and curves take the full width, the keys still
+	// work and the share line stays. It is a property of the page, not of
+	// the experiment: Query leaves it out, so a shared link opens the full
+	// page.
+	Embed bool
+	// Pts holds a user's own points, encoded (EncodePoints, link.go): the
+	// query key pts, empty for the preset's points only.
+	Pts string
 	// Tour is the guided tour's step (1..len(Tour); 0: outside the tour).
 	Tour int
 }
@@ -135,7 +144,7 @@ const DefaultSpeed = 1
 
 // FlagSet returns a flag set whose flags set p's fields; the names are the
 // URL query keys (methods, noise, rho, lr, model, width, n, seed, speed,
-// steps, test, paused, shares, preset).
+// steps, test, paused, shares, preset, embed, pts).
 func (p *Params) FlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -160,6 +169,8 @@ func (p *Params) FlagSet(name string) *flag.FlagSet {
 	fs.BoolVar(&p.Test, "test", p.Test, "show the test points")
 	fs.BoolVar(&p.Paused, "paused", p.Paused, "start paused")
 	fs.BoolVar(&p.Shares, "shares", p.Shares, "draw each training point with an area proportional to its share of the update")
+	fs.StringVar(&p.Pts, "pts", p.Pts, "a user's own points, encoded (see docs/web.md)")
+	fs.BoolVar(&p.Embed, "embed", p.Embed, "no sidebar: the panels and curves only, for a course page's iframe")
 	fs.IntVar(&p.Tour, "tour", p.Tour, fmt.Sprintf("guided tour step, 1 to %d (0: none)", len(Tour)))
 	return fs
 }
@@ -183,7 +194,8 @@ func ParseMethods(s string) ([]string, error) {
 	return out, nil
 }
 
-// Validate reports every out-of-range value.
+// Validate reports every out-of-range value, and a scene whose step is
+// estimated too slow for the page (StepMs past MaxStepMs).
 func (p Params) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
@@ -234,6 +246,16 @@ func (p Params) Validate() error {
 	}
 	if p.Speed < 1 || p.Speed > MaxSpeed {
 		add("speed must be in [1, %d] (got %d)", MaxSpeed, p.Speed)
+	}
+	if p.Pts != "" {
+		if !InPlane(p.Preset) {
+			add("pts: points are 2-D, and the %s preset's have many dimensions", p.Preset)
+		} else if _, err := DecodePoints(p.Pts); err != nil {
+			add("pts (%d characters): %v", len(p.Pts), err)
+		}
+	}
+	if len(errs) == 0 {
+		errs = append(errs, p.checkCost()) // the frame budget's hard bound (budget.go)
 	}
 	return errors.Join(errs...)
 }
@@ -324,6 +346,9 @@ func (p Params) Query() string {
 	if p.Tour > 0 {
 		add("tour", strconv.Itoa(p.Tour))
 	}
+	if p.Pts != "" {
+		add("pts", p.Pts)
+	}
 	return strings.Join(kv, "&")
 }
 
@@ -332,7 +357,7 @@ func (p Params) Query() string {
 func (p Params) Args() []string {
 	v, _ := url.ParseQuery(p.Query())
 	var out []string
-	for _, k := range []string{"preset", "methods", "noise", "rho", "lr", "model", "width", "n", "seed", "speed", "steps", "test", "shares", "tour"} {
+	for _, k := range []string{"preset", "methods", "noise", "rho", "lr", "model", "width", "n", "seed", "speed", "steps", "test", "shares", "tour", "pts"} {
 		if x, ok := v[k]; ok {
 			out = append(out, "-"+k+"="+x[0])
 		}

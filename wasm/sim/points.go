@@ -19,11 +19,19 @@ const MaxClasses = palette.NumClasses
 // ParsePoints reads a user's training points from CSV: one point per row,
 // "x,y,label" or "x,y,label,flipped", an optional header row (x,y,label...),
 // labels 0..K-1 (2 <= K <= MaxClasses), flipped as true/false or 1/0 (the
-// label is a flipped one). At least 4 and at most MaxPoints points. Any
+// label is a flipped one). At least 4 and at most MaxPoints points, and
+// with more than two classes at least one not flipped (a flipped label's
+// true class is then unknown: the points' test set, their true labels,
+// would be empty). A UTF-8 byte-order mark (Excel's "CSV UTF-8") is
+// skipped, and lines may end in LF, CR LF or CR alone (old Mac files). Any
 // problem is one error naming the file (name), the line and the value;
 // nothing is returned then.
 func ParsePoints(r io.Reader, name string) (*data.Dataset, error) {
-	cr := csv.NewReader(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	cr := csv.NewReader(strings.NewReader(normalizeCSV(string(b))))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	cr.Comment = '#'
@@ -83,6 +91,9 @@ func ParsePoints(r io.Reader, name string) (*data.Dataset, error) {
 	case k < 2:
 		return nil, fmt.Errorf("%s: every point has label 0: want at least two classes", name)
 	}
+	if k > 2 && d.NumFlipped() == d.N() {
+		return nil, fmt.Errorf("%s: all %d points are flipped, and with %d classes their true classes are unknown: no point is left to measure test accuracy on; mark some points not flipped", name, d.N(), k)
+	}
 	d.K = k
 	// Clean holds the true labels: a flipped binary label's true class is
 	// the other one; with more classes it is unknown (kept as given).
@@ -92,6 +103,17 @@ func ParsePoints(r io.Reader, name string) (*data.Dataset, error) {
 		}
 	}
 	return d, nil
+}
+
+// normalizeCSV returns s without a leading UTF-8 byte-order mark and with
+// every line ending in LF: CR LF and a lone CR (old Mac files, which
+// encoding/csv would read as one line) become LF.
+func normalizeCSV(s string) string {
+	s = strings.TrimPrefix(s, "\uFEFF")
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // csvLine returns the reader's line of the last record (after line rows).
@@ -125,6 +147,7 @@ func (l *Lab) WithPoints(d *data.Dataset) (*Lab, error) {
 		return nil, fmt.Errorf("points are 2-D and the %s preset's have %d dimensions: choose a 2-D preset to train on them", l.P.Preset, l.Train.D)
 	}
 	cfg := l.Config.Clone()
+	d = gridPoints(d)
 	s, err := cfg.BuildWith(l.P.Seed, d, cleanSet(d))
 	if err != nil {
 		return nil, fmt.Errorf("points: %w", err)
@@ -133,5 +156,6 @@ func (l *Lab) WithPoints(d *data.Dataset) (*Lab, error) {
 	if err := n.Reset(); err != nil {
 		return nil, fmt.Errorf("points: %w", err)
 	}
+	n.P.Pts = n.linkPoints()
 	return n, nil
 }

@@ -8,9 +8,10 @@
 // of their import paths among those whose imports are initialised, and
 // this package imports nothing of Ebiten's, while Ebiten's internal/ui
 // waits on packages whose paths sort after this one. So, on Linux with
-// neither DISPLAY nor WAYLAND_DISPLAY set, init checks the flags (-h prints
+// neither DISPLAY nor WAYLAND_DISPLAY set, or with a DISPLAY whose X server
+// does not accept a connection (Reach), init checks the flags (-h prints
 // them, a bad one is refused as usual), then prints one line saying there
-// is no display and exits with status 1. cmd/samlab-desktop's no-display
+// is no display (or which one it could not reach) and exits with status 1. cmd/samlab-desktop's no-display
 // test builds the binary and holds this to account.
 package preflight
 
@@ -19,10 +20,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/samlab/samlab/wasm/sim"
 )
@@ -35,7 +39,7 @@ const NoDisplay = "no display: run under X or xvfb-run (e.g. xvfb-run -a samlab-
 const Hint = "run samlab-desktop -h for the flags"
 
 func init() {
-	if runtime.GOOS != "linux" || os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+	if runtime.GOOS != "linux" || os.Getenv("WAYLAND_DISPLAY") != "" {
 		return
 	}
 	// A test binary, whose arguments are the testing package's flags, goes
@@ -44,6 +48,14 @@ func init() {
 	if strings.HasSuffix(filepath.Base(os.Args[0]), ".test") {
 		return
 	}
+	msg := NoDisplay
+	if d := os.Getenv("DISPLAY"); d != "" {
+		err := Reach(d, time.Second)
+		if err == nil {
+			return
+		}
+		msg = fmt.Sprintf("cannot reach the display DISPLAY=%s (%v): start its X server or fix DISPLAY, or run under xvfb-run (e.g. xvfb-run -a samlab-desktop)", d, err)
+	}
 	if err := Check(os.Args[1:]); errors.Is(err, flag.ErrHelp) {
 		Usage(os.Stderr)
 		os.Exit(0)
@@ -51,8 +63,45 @@ func init() {
 		fmt.Fprintf(os.Stderr, "samlab-desktop: %v; %s\n", err, Hint)
 		os.Exit(2)
 	}
-	fmt.Fprintln(os.Stderr, "samlab-desktop: "+NoDisplay)
+	fmt.Fprintln(os.Stderr, "samlab-desktop: "+msg)
 	os.Exit(1)
+}
+
+// Reach reports whether the X server that the DISPLAY value d names
+// accepts a connection within timeout: ":N" and "unix:N" through the local
+// socket /tmp/.X11-unix/XN (or its abstract twin), "host:N" through TCP
+// port 6000+N. It is nil when a connection opened (the server may still
+// refuse the client later, which GLFW reports itself).
+func Reach(d string, timeout time.Duration) error {
+	i := strings.LastIndexByte(d, ':')
+	if i < 0 {
+		return fmt.Errorf("%q is not a display name (want [host]:N)", d)
+	}
+	host, num := d[:i], d[i+1:]
+	if j := strings.IndexByte(num, '.'); j >= 0 {
+		num = num[:j] // the screen
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 || n > 65535-6000 {
+		return fmt.Errorf("%q is not a display name (want [host]:N)", d)
+	}
+	if host == "" || host == "unix" {
+		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		c, err := net.DialTimeout("unix", sock, timeout)
+		if err != nil {
+			c, err = net.DialTimeout("unix", "@"+sock, timeout)
+		}
+		if err != nil {
+			return fmt.Errorf("no X server listens on %s", sock)
+		}
+		return c.Close()
+	}
+	host = strings.TrimPrefix(host, "tcp/")
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(6000+n)), timeout)
+	if err != nil {
+		return fmt.Errorf("no X server answers at %s: %w", net.JoinHostPort(host, strconv.Itoa(6000+n)), err)
+	}
+	return c.Close()
 }
 
 // flags returns the flag set of the desktop app over p: the experiment

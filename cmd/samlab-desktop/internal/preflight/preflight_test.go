@@ -3,8 +3,12 @@ package preflight
 import (
 	"errors"
 	"flag"
+	"fmt"
+	"net"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheck(t *testing.T) {
@@ -42,5 +46,39 @@ func TestCheck(t *testing.T) {
 	}
 	if err := Check([]string{"-h"}); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
+	}
+}
+
+// TestReach: a DISPLAY whose server listens is reachable (local socket,
+// abstract or TCP); one with no server, or not a display name, is not, and
+// the error says which.
+func TestReach(t *testing.T) {
+	n := 6000 + os.Getpid()%1000
+	l, err := net.Listen("unix", fmt.Sprintf("@/tmp/.X11-unix/X%d", n))
+	if err != nil {
+		t.Skipf("no abstract socket: %v", err)
+	}
+	tl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := tl.Addr().(*net.TCPAddr).Port
+	for _, d := range []string{fmt.Sprintf(":%d", n), fmt.Sprintf(":%d.0", n), fmt.Sprintf("unix:%d", n), fmt.Sprintf("127.0.0.1:%d", port-6000)} {
+		if err := Reach(d, time.Second); err != nil {
+			t.Errorf("Reach(%q) with a server: %v", d, err)
+		}
+	}
+	l.Close()
+	tl.Close()
+	for _, c := range []struct{ d, want string }{
+		{fmt.Sprintf(":%d", n), fmt.Sprintf("no X server listens on /tmp/.X11-unix/X%d", n)},
+		{fmt.Sprintf("127.0.0.1:%d", port-6000), fmt.Sprintf("no X server answers at 127.0.0.1:%d", port)},
+		{"garbage", `"garbage" is not a display name`},
+		{":x", `":x" is not a display name`},
+		{":-1", `":-1" is not a display name`},
+	} {
+		if err := Reach(c.d, time.Second); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Reach(%q): %v, want %q", c.d, err, c.want)
+		}
 	}
 }

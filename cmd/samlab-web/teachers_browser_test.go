@@ -114,8 +114,8 @@ func TestBrowserTeachers(t *testing.T) {
 	})
 
 	t.Run("embed", func(t *testing.T) {
-		side := b.open(t, "?methods=sgd,1sam,sam&paused=true")
-		p := b.open(t, "?embed=1&methods=sgd,1sam,sam&paused=true&log-every=5")
+		side := b.open(t, "?preset=demo&methods=sgd,1sam,sam&paused=true")
+		p := b.open(t, "?preset=demo&embed=1&methods=sgd,1sam,sam&paused=true&log-every=5")
 		ready := p.wait(`^samlab: ready `, 30*time.Second)
 		if _, ok := p.layout["play"]; ok {
 			t.Errorf("embedded page lays out the sidebar's controls: %v", p.layout)

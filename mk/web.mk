@@ -4,7 +4,7 @@
 #   make desktop           bin/samlab-desktop (cgo; installs X11/GL -dev packages)
 #   make test-web          chromedp + headless Chromium tests (tag browser)
 #   make test-desktop      window test under Xvfb (tag desktop)
-#   make screenshots       docs/demo-browser.png, demo-shares.png, demo-inspect.png, demo-highdim.png, demo-desktop.png
+#   make screenshots       docs/demo-default.png, demo-browser.png, demo-shares.png, demo-inspect.png, demo-highdim.png, tour-*.png, demo-desktop.png
 
 PORT ?= 8080
 WASM_OUT := assets/samlab.wasm
@@ -69,7 +69,7 @@ desktop: desktop-deps
 
 ## test-web: the server's tests and the real-browser tests (headless Chromium)
 test-web: web-deps wasm
-	$(GO) test -count=1 -timeout 15m -tags browser -v ./cmd/samlab-web/
+	$(GO) test -count=1 -timeout 20m -tags browser -v ./cmd/samlab-web/
 
 ## test-desktop: the app's window test under Xvfb
 test-desktop: desktop-deps xvfb-deps
@@ -81,11 +81,13 @@ bench-web:
 	$(GO) test -run '^$$' -bench 'Frame(Default|Highdim)' -benchtime 400x -count 3 ./wasm/sim
 	PATH="$$PATH:$$($(GO) env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Frame(Default|Highdim)' -benchtime 400x -count 3 ./wasm/sim
 
-## screenshots: real captures for the docs: after 1500 steps the page, the share view, the inspector (Chromium), the desktop window (Xvfb); the highdim scene after 150 steps (Chromium)
+## screenshots: real captures for the docs: the default page after 1800 steps; after 1500 steps the demo preset's page, the share view, the inspector (Chromium), the desktop window (Xvfb); the highdim scene after 150 steps (Chromium)
 screenshots: web-deps xvfb-deps wasm desktop
 	mkdir -p docs
-	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-browser.png $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
-	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-shares.png SAMLAB_SCREENSHOT_QUERY=shares=true $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
-	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-inspect.png SAMLAB_SCREENSHOT_INSPECT=1 $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
+	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-default.png SAMLAB_SCREENSHOT_STEPS=1800 $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
+	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-browser.png SAMLAB_SCREENSHOT_QUERY=preset=demo $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
+	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-shares.png SAMLAB_SCREENSHOT_QUERY='preset=demo&shares=true' $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
+	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-inspect.png SAMLAB_SCREENSHOT_QUERY=preset=demo SAMLAB_SCREENSHOT_INSPECT=1 $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
 	SAMLAB_SCREENSHOT=$(CURDIR)/docs/demo-highdim.png SAMLAB_SCREENSHOT_QUERY='preset=highdim&paused=true' SAMLAB_SCREENSHOT_STEPS=150 $(GO) test -count=1 -timeout 6m -tags browser -run TestBrowserScreenshot -v ./cmd/samlab-web/
-	$(XVFB) bin/samlab-desktop -steps 1500 -frames 120 -log-every 30 -screenshot docs/demo-desktop.png
+	SAMLAB_TOUR_SHOTS=$(CURDIR)/docs $(GO) test -count=1 -timeout 30m -tags browser -run TestBrowserTour -v ./cmd/samlab-web/
+	$(XVFB) bin/samlab-desktop -preset demo -steps 1500 -frames 120 -log-every 30 -screenshot docs/demo-desktop.png

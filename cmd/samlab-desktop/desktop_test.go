@@ -92,7 +92,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	shotPath = filepath.Join(dir, "frame.png")
-	o, err := app.ParseArgs([]string{"-screenshot", shotPath, "-frames", strconv.Itoa(driveFrames), "-steps", "300", "-paused", "-log-every", "10"})
+	o, err := app.ParseArgs([]string{"-preset", "demo", "-screenshot", shotPath, "-frames", strconv.Itoa(driveFrames), "-steps", "300", "-paused", "-log-every", "10"})
 	if err == nil {
 		o.Log = io.MultiWriter(os.Stdout, &runLog)
 		done := make(chan struct{})
@@ -212,7 +212,7 @@ func TestLog(t *testing.T) {
 	}
 	log := runLog.String()
 	for _, want := range []string{
-		"samlab: ready query=methods=sgd,1sam&seed=6&steps=300 panels=SGD,1-SAM",
+		"samlab: ready query=preset=demo&methods=sgd,1sam&seed=6&steps=300 panels=SGD,1-SAM",
 		"samlab: event fast-forward-done step=300",
 		"samlab: perf ",
 		"samlab: screenshot ",
@@ -309,7 +309,7 @@ func (d *driven) steps() error {
 	// Alt-click a flipped point: the inspector.
 	planes := parseLayout(runLog.String())
 	d.plane = planes["plane0"]
-	lab, err := sim.New(sim.Default())
+	lab, err := sim.New(sim.PresetParams("demo"))
 	if err != nil {
 		return err
 	}
@@ -406,7 +406,7 @@ func TestWindowShareViewAndInspector(t *testing.T) {
 		t.Fatalf("driving the window: %v", drive.err)
 	}
 	log := runLog.String()
-	for _, want := range []string{"samlab: event shares on", "samlab: state query=methods=sgd,1sam&seed=6&steps=300&shares=true", "shares=true grid="} {
+	for _, want := range []string{"samlab: event shares on", "samlab: state query=preset=demo&methods=sgd,1sam&seed=6&steps=300&shares=true", "shares=true grid="} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q", want)
 		}

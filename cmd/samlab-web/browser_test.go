@@ -376,9 +376,9 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("loads-trains-and-renders", func(t *testing.T) {
 		nav := time.Now()
-		p := b.open(t, "?log-every=20")
+		p := b.open(t, "?preset=demo&log-every=20")
 		ready := p.wait(`^samlab: ready `, time.Second)
-		if !strings.Contains(ready, "query=methods=sgd,1sam&seed=6") || !strings.Contains(ready, "panels=SGD,1-SAM") {
+		if !strings.Contains(ready, "query=preset=demo&methods=sgd,1sam&seed=6") || !strings.Contains(ready, "panels=SGD,1-SAM") {
 			t.Errorf("default page: %q", ready)
 		}
 		l, _ := p.waitAfter(0, `^samlab: first-frame`, 30*time.Second)
@@ -409,7 +409,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("keys-and-clicks", func(t *testing.T) {
-		p := b.open(t, "?log-every=5")
+		p := b.open(t, "?preset=demo&log-every=5")
 		p.nextFrames()
 		pause := p.mark()
 		p.key("Space", " ", 32, `^samlab: event pause step=\d+`)
@@ -441,14 +441,14 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("shift-click on the plane: %q", add)
 		}
 		// A control that changes the experiment updates the shared query.
-		p.clickWidget("noise-dec", `^samlab: event noise query=methods=sgd,1sam&noise=0\.25&seed=6$`)
+		p.clickWidget("noise-dec", `^samlab: event noise query=preset=demo&methods=sgd,1sam&noise=0\.25&seed=6$`)
 		p.clickWidget("play", `^samlab: event play`)
 	})
 
 	t.Run("url-query", func(t *testing.T) {
-		p := b.open(t, "?methods=sgd,sam,jsam&noise=0.2&rho=0.05&seed=7&paused=true&log-every=5")
+		p := b.open(t, "?preset=demo&methods=sgd,sam,jsam&noise=0.2&rho=0.05&seed=7&paused=true&log-every=5")
 		ready := p.wait(`^samlab: ready `, time.Second)
-		want := "samlab: ready query=methods=sgd,sam,jsam&noise=0.2&rho=0.05&seed=7 panels=SGD,SAM,J-SAM"
+		want := "samlab: ready query=preset=demo&methods=sgd,sam,jsam&noise=0.2&rho=0.05&seed=7 panels=SGD,SAM,J-SAM"
 		if ready != want {
 			t.Errorf("ready line %q, want %q", ready, want)
 		}
@@ -469,14 +469,14 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("sgd-and-sam-boundaries-differ", func(t *testing.T) {
 		// At step 0 both panels hold the same weights: identical planes.
-		p := b.open(t, "?methods=sgd,sam&paused=true&log-every=3")
+		p := b.open(t, "?preset=demo&methods=sgd,sam&paused=true&log-every=3")
 		p.nextFrames()
 		d0 := planeDiff(p.screenshot(), p.layout["plane0"], p.layout["plane1"])
 		if d0 > 0.001 {
 			t.Errorf("step 0: %.2f%% of pixels differ between SGD and SAM, want none", 100*d0)
 		}
 		// After training, SAM's boundary is not SGD's.
-		p = b.open(t, "?methods=sgd,sam&steps=400&paused=true&log-every=3")
+		p = b.open(t, "?preset=demo&methods=sgd,sam&steps=400&paused=true&log-every=3")
 		p.wait(`^samlab: event fast-forward-done step=400`, 120*time.Second)
 		p.nextFrames()
 		d := planeDiff(p.screenshot(), p.layout["plane0"], p.layout["plane1"])
@@ -490,7 +490,7 @@ func TestBrowser(t *testing.T) {
 		// At device pixel ratio 2 the app draws at 2560x1600, not an
 		// upscaled 1280x800.
 		// Fast-forwarded, so that the plane shows both classes' regions.
-		p := b.openScaled(t, "?paused=true&steps=300&log-every=3", 2)
+		p := b.openScaled(t, "?preset=demo&paused=true&steps=300&log-every=3", 2)
 		p.wait(`^samlab: scale 2\.00 screen=2560x1600$`, 30*time.Second)
 		p.nextFrames()
 		img := p.screenshot()
@@ -507,7 +507,7 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(w, "noise") && !strings.Contains(w, "adam") {
 			t.Errorf("warning does not name the bad values: %q", w)
 		}
-		if r := p.wait(`^samlab: ready `, time.Second); !strings.Contains(r, "query=methods=sgd,1sam&seed=6") {
+		if r := p.wait(`^samlab: ready `, time.Second); !strings.Contains(r, "query=methods=sgd,1sam&seed=16") {
 			t.Errorf("bad query did not fall back to the defaults: %q", r)
 		}
 		p.nextFrames()
@@ -698,7 +698,8 @@ func abs(x int) int {
 
 // pointOnScreen returns where training point i of lab is drawn in plane pl.
 func pointOnScreen(lab *sim.Lab, i int, pl rect) (float64, float64) {
-	u, v := lab.View.ToUnit(lab.Train.X[2*i], lab.Train.X[2*i+1])
+	d := lab.Train.D
+	u, v := lab.View.ToUnit(lab.Train.X[d*i], lab.Train.X[d*i+1])
 	return pl.X + u*pl.W, pl.Y + v*pl.H
 }
 
@@ -721,7 +722,7 @@ func TestBrowserMechanism(t *testing.T) {
 	b := startBrowser(t)
 
 	t.Run("shares-inspector-touch", func(t *testing.T) {
-		p := b.open(t, "?paused=true&log-every=3")
+		p := b.open(t, "?preset=demo&paused=true&log-every=3")
 		p.nextFrames()
 		p.key("KeyS", "s", 83, `^samlab: event step`)
 		if f := p.nextFrames(); f["step"] != "1" || f["shares"] != "false" {
@@ -732,7 +733,7 @@ func TestBrowserMechanism(t *testing.T) {
 
 		// G: the share view; the plane's points change size.
 		p.key("KeyG", "g", 71, `^samlab: event shares on$`)
-		p.wait(`^samlab: state query=methods=sgd,1sam&seed=6&shares=true$`, 10*time.Second)
+		p.wait(`^samlab: state query=preset=demo&methods=sgd,1sam&seed=6&shares=true$`, 10*time.Second)
 		f := p.nextFrames()
 		if f["shares"] != "true" {
 			t.Errorf("perf line after G: %v", f)
@@ -753,7 +754,7 @@ func TestBrowserMechanism(t *testing.T) {
 
 		// Alt-click a flipped point: the inspector, with the values the
 		// lab measures natively at the same step.
-		lab, err := sim.New(sim.Default())
+		lab, err := sim.New(sim.PresetParams("demo"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -852,7 +853,7 @@ func TestBrowserMechanism(t *testing.T) {
 		}
 
 		// Playing, with the share view on: its frame timer is logged.
-		p := b.open(t, "?log-every=3&shares=true")
+		p := b.open(t, "?preset=demo&log-every=3&shares=true")
 		p.nextFrames()
 		f0 := p.nextFrames()
 		s0, _ := strconv.Atoi(f0["step"])

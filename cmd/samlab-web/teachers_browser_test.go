@@ -32,7 +32,7 @@ func TestBrowserTeachers(t *testing.T) {
 	b := startBrowser(t)
 
 	t.Run("keyboard", func(t *testing.T) {
-		p := b.open(t, "?paused=true&log-every=2")
+		p := b.open(t, "?preset=demo&paused=true&log-every=2")
 		p.wait(`^samlab: ready `, 30*time.Second)
 		t.Cleanup(func() { p.dumpIfFailed(30) })
 		// press presses a key until the app logs want, then lets a frame
@@ -114,8 +114,8 @@ func TestBrowserTeachers(t *testing.T) {
 	})
 
 	t.Run("embed", func(t *testing.T) {
-		side := b.open(t, "?methods=sgd,1sam,sam&paused=true")
-		p := b.open(t, "?embed=1&methods=sgd,1sam,sam&paused=true&log-every=5")
+		side := b.open(t, "?preset=demo&methods=sgd,1sam,sam&paused=true")
+		p := b.open(t, "?preset=demo&embed=1&methods=sgd,1sam,sam&paused=true&log-every=5")
 		ready := p.wait(`^samlab: ready `, 30*time.Second)
 		if _, ok := p.layout["play"]; ok {
 			t.Errorf("embedded page lays out the sidebar's controls: %v", p.layout)
@@ -180,7 +180,7 @@ func TestBrowserTeachers(t *testing.T) {
 	})
 
 	t.Run("palette-cvd", func(t *testing.T) {
-		p := b.open(t, "?methods=sgd,1sam,lsam,jsam&steps=200&paused=true&log-every=3")
+		p := b.open(t, "?preset=demo&methods=sgd,1sam,lsam,jsam&steps=200&paused=true&log-every=3")
 		p.wait(`^samlab: event fast-forward-done`, 120*time.Second)
 		p.nextFrames()
 		img := p.screenshot()

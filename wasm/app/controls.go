@@ -239,6 +239,7 @@ func (c *controls) layout(n int) {
 		}, font: fontSmall, clr: colMuted})
 		y += 14
 	}
+	c.widgets = append(c.widgets, tourWidgets()...) // on the header (tour.go)
 }
 
 // The help lines below the controls, for the 2-D presets and for the

@@ -79,13 +79,17 @@ func drawCurves(c canvas, l *sim.Lab) {
 		xmax = max(xmax, float64(p.T.Steps()))
 	}
 	xmax = niceCeil(xmax)
-	cs := charts()
-	w := (r.W - 24 - float64(len(cs)-1)*16) / float64(len(cs))
-	top := r.Y + 34
-	h := r.H - 34 - 10
-	for k, ch := range cs {
-		ch.draw(c, rect{r.X + 12 + float64(k)*(w+16), top, w, h}, l, xmax)
+	for k, ch := range charts() {
+		ch.draw(c, chartRect(k, len(l.Panels)), l, xmax)
 	}
+}
+
+// chartRect returns chart k of charts() in the curves card below n panels.
+func chartRect(k, n int) rect {
+	r := curvesRect(n)
+	m := len(charts())
+	w := (r.W - 24 - float64(m-1)*16) / float64(m)
+	return rect{r.X + 12 + float64(k)*(w+16), r.Y + 34, w, r.H - 34 - 10}
 }
 
 // niceCeil rounds x up to 1, 2 or 5 times a power of ten.

@@ -60,6 +60,7 @@ func (c *controls) update(sc float64, s *session) {
 		f.apply(s)
 	}
 	c.layout(len(s.lab.Panels))
+	c.placeTour(s)
 }
 
 // justClicked reports a left click or a touch that began this frame, with

@@ -38,7 +38,7 @@ type Options struct {
 // ParseQuery, which never fails.
 func ParseArgs(args []string) (Options, error) {
 	var o Options
-	p := sim.PresetParams(sim.PresetOf(args))
+	p := sim.Start(args)
 	fs := appFlags(&o, &p)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -52,7 +52,7 @@ func drawPoints(c canvas, l *sim.Lab, size float64) {
 	if l.P.Test {
 		te := l.Setup.Test
 		for i := range te.N() {
-			u, v := l.View.ToUnit(te.X[2*i], te.X[2*i+1])
+			u, v := l.View.ToUnit(te.X[te.D*i], te.X[te.D*i+1])
 			c.circle(u*size, v*size, 2.2*scale, withAlpha(palette.Class(te.Y[i]), 0.7))
 		}
 	}
@@ -64,7 +64,7 @@ func drawPoints(c canvas, l *sim.Lab, size float64) {
 			if tr.Flipped[i] != (pass == 1) {
 				continue
 			}
-			u, v := l.View.ToUnit(tr.X[2*i], tr.X[2*i+1])
+			u, v := l.View.ToUnit(tr.X[tr.D*i], tr.X[tr.D*i+1])
 			drawPoint(c, u*size, v*size, tr.Y[i], tr.Flipped[i], i >= base, scale)
 		}
 	}

@@ -122,7 +122,7 @@ func drawShares(c canvas, l *sim.Lab, p *sim.Panel, size float64, d *discs, orde
 	if l.P.Test {
 		te := l.Setup.Test
 		for i := range te.N() {
-			u, v := l.View.ToUnit(te.X[2*i], te.X[2*i+1])
+			u, v := l.View.ToUnit(te.X[te.D*i], te.X[te.D*i+1])
 			d.disc(c.dst, px(u*size), px(v*size), px(2.2), withAlpha(palette.Class(te.Y[i]), 0.7))
 		}
 	}
@@ -156,7 +156,7 @@ func drawShares(c canvas, l *sim.Lab, p *sim.Panel, size float64, d *discs, orde
 			share = shares[i]
 		}
 		r := sim.ShareRadius(share, n, base, lo, hi)
-		u, v := l.View.ToUnit(tr.X[2*i], tr.X[2*i+1])
+		u, v := l.View.ToUnit(tr.X[tr.D*i], tr.X[tr.D*i+1])
 		x, y := px(u*size), px(v*size)
 		if tr.Flipped[i] { // a dark ring in a white halo, as outside the share view
 			d.disc(c.dst, x, y, px(r+3.2), halo)

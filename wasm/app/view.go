@@ -24,6 +24,7 @@ type view struct {
 	// captions, and the projections' tints.
 	axes, margins, legends, projs, captions []viewLayer
 	tints                                   []projTint
+	tour                                    tourView // the tour's caption strip (tour.go)
 }
 
 // newView returns a view with the fonts parsed.
@@ -57,6 +58,7 @@ func (v *view) draw(screen *ebiten.Image, sc float64, s *session, h *heatMaps, c
 	if !c.hidden {
 		v.side.draw(cv, sideRect(), sidebarKey(c, s), func(cv canvas) { drawSidebar(cv, c, s) })
 	}
+	v.drawTour(cv, s, c)
 	drawNotices(cv, s.notices.shown(s.frame))
 }
 

@@ -31,7 +31,7 @@ var (
 	LRLadder = []float64{0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2}
 	// RhoLadder holds the SAM radii of the rho stepper (0: every SAM
 	// variant trains as SGD).
-	RhoLadder = []float64{0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1}
+	RhoLadder = []float64{0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 16}
 )
 
 // AddOrder is the order in which AddPanel adds methods: the first one not
@@ -81,10 +81,12 @@ func Next(ladder []float64, cur float64, d int) float64 {
 	return ladder[0]
 }
 
-// edit returns a copy of p to change: Methods copied, Steps 0.
+// edit returns a copy of p to change: Methods copied, Steps 0, outside
+// the tour (a changed experiment is no longer the tour's scene).
 func edit(p Params) Params {
 	p.Methods = slices.Clone(p.Methods)
 	p.Steps = 0
+	p.Tour = 0
 	return p
 }
 

@@ -13,7 +13,7 @@ import (
 // their resolved config.
 func controlParams(t *testing.T, args ...string) (Params, *Config) {
 	t.Helper()
-	p, err := Parse(args)
+	p, err := Parse(append([]string{"-preset=demo"}, args...)) // the rules are written for the MLP demo; a later -preset wins
 	if err != nil {
 		t.Fatalf("parse %q: %v", args, err)
 	}
@@ -175,8 +175,8 @@ func TestNextPreset(t *testing.T) {
 		d    int
 		want string
 	}{
-		{"demo", +1, "linear2d"}, {"demo", -1, "highdim"}, {"blobs3", +1, "highdim"}, {"highdim", +1, "demo"},
-		{"highdim", -1, "blobs3"}, {"xor", -1, "wide2d"},
+		{"demo", +1, "linear2d"}, {"demo", -1, "noisyplane"}, {"noisyplane", -1, "highdim"}, {"noisyplane", +1, "demo"},
+		{"blobs3", +1, "highdim"}, {"highdim", +1, "noisyplane"}, {"highdim", -1, "blobs3"}, {"xor", -1, "wide2d"},
 	}
 	for _, c := range cases {
 		p.Preset = c.from

@@ -40,8 +40,8 @@ func NewHeat(g int, net *model.Net) (*Heat, error) {
 	if g < 2 || g > 1024 {
 		return nil, fmt.Errorf("heat map: grid %d outside [2, 1024]", g)
 	}
-	if net.In != 2 {
-		return nil, fmt.Errorf("heat map: model input is %d-D, want 2-D", net.In)
+	if net.In < 2 {
+		return nil, fmt.Errorf("heat map: model input is %d-D, want at least 2-D", net.In)
 	}
 	fields := net.Out
 	if fields == 2 {
@@ -55,14 +55,17 @@ func NewHeat(g int, net *model.Net) (*Heat, error) {
 }
 
 // Render evaluates net at weights w on every cell centre of view and fills
-// Pix and Margin. It allocates nothing.
+// Pix and Margin. The view lies in the plane of the first two inputs; any
+// further inputs (noisyplane's noise dimensions) are 0. It allocates
+// nothing.
 func (h *Heat) Render(net *model.Net, w []float64, v View) {
-	g := h.G
+	g, k := h.G, net.In
 	x := net.SetRows(h.b, g*g)
+	clear(x)
 	for j := range g {
 		for i := range g {
 			c := j*g + i
-			x[2*c], x[2*c+1] = v.FromUnit((float64(i)+0.5)/float64(g), (float64(j)+0.5)/float64(g))
+			x[k*c], x[k*c+1] = v.FromUnit((float64(i)+0.5)/float64(g), (float64(j)+0.5)/float64(g))
 		}
 	}
 	net.ForwardBatch(h.b, w, nil, nil) // one batched pass over the grid

@@ -103,11 +103,12 @@ func vnorm(v []float64) float64 {
 	return math.Sqrt(s)
 }
 
-// Nearest returns the training point nearest to (x, y) within radius, or -1.
+// Nearest returns the training point nearest to (x, y) within radius in
+// the plane of the first two coordinates, or -1.
 func (l *Lab) Nearest(x, y, radius float64) int {
-	best, bd := -1, radius*radius
+	best, bd, k := -1, radius*radius, l.Train.D
 	for i := range l.Train.N() {
-		dx, dy := l.Train.X[2*i]-x, l.Train.X[2*i+1]-y
+		dx, dy := l.Train.X[k*i]-x, l.Train.X[k*i+1]-y
 		if d := dx*dx + dy*dy; d <= bd {
 			best, bd = i, d
 		}

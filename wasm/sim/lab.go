@@ -119,8 +119,8 @@ func New(p Params) (*Lab, error) {
 		return nil, fmt.Errorf("new lab: %w", err)
 	}
 	if InPlane(p.Preset) {
-		if s.Train.D != 2 {
-			return nil, fmt.Errorf("new lab: preset %s is not 2-D", p.Preset)
+		if s.Train.D < 2 {
+			return nil, fmt.Errorf("new lab: preset %s has no plane (%d-D data)", p.Preset, s.Train.D)
 		}
 		l.View = FitView(s.Train)
 	} else if l.Space, err = NewSpace(cfg, s); err != nil {
@@ -261,7 +261,9 @@ func (l *Lab) step(p *Panel, n int) {
 }
 
 // AddPoint adds a clean training point at (x, y) of class c to every panel,
-// keeping weights and steps.
+// keeping weights and steps. Where the data have coordinates beyond the
+// plane (noisyplane's noise dimensions) the point has them at 0, where the
+// heat maps are drawn.
 func (l *Lab) AddPoint(x, y float64, c int) error {
 	if l.Space != nil {
 		return fmt.Errorf("add point: the %s data have %d dimensions; points are added on a 2-D preset", l.P.Preset, l.Train.D)
@@ -270,7 +272,9 @@ func (l *Lab) AddPoint(x, y float64, c int) error {
 		return fmt.Errorf("add point: class %d outside [0,%d)", c, l.Train.K)
 	}
 	d := l.Train.Clone()
-	d.Append([]float64{gridded(x), gridded(y)}, c)
+	row := make([]float64, d.D)
+	row[0], row[1] = gridded(x), gridded(y)
+	d.Append(row, c)
 	for _, p := range l.Panels {
 		if err := p.T.SetTrain(d); err != nil {
 			return fmt.Errorf("add point: %w", err)
@@ -290,20 +294,21 @@ func (l *Lab) Classes() int { return l.Train.K }
 // View is a square window [X0, X0+Size] x [Y0, Y0+Size] of the plane.
 type View struct{ X0, Y0, Size float64 }
 
-// FitView returns a square window centred on the data holding nearly all of
-// it (the 99th percentile of the distance to the centre, plus a margin).
+// FitView returns a square window centred on the data's first two
+// coordinates (the plane) holding nearly all of them (the 99th percentile
+// of the distance to the centre, plus a margin).
 func FitView(d *data.Dataset) View {
-	n := d.N()
+	n, k := d.N(), d.D
 	var cx, cy float64
 	for i := range n {
-		cx += d.X[2*i]
-		cy += d.X[2*i+1]
+		cx += d.X[k*i]
+		cy += d.X[k*i+1]
 	}
 	cx /= float64(n)
 	cy /= float64(n)
 	r := make([]float64, n)
 	for i := range n {
-		r[i] = max(math.Abs(d.X[2*i]-cx), math.Abs(d.X[2*i+1]-cy))
+		r[i] = max(math.Abs(d.X[k*i]-cx), math.Abs(d.X[k*i+1]-cy))
 	}
 	slices.Sort(r)
 	h := r[min(n-1, int(0.99*float64(n)))] * 1.1

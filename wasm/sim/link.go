@@ -75,7 +75,7 @@ func EncodePoints(d *data.Dataset, from int, add bool) string {
 		buf = append(buf, b)
 	}
 	for i := from; i < d.N(); i++ {
-		for _, v := range d.Row(i) {
+		for _, v := range d.Row(i)[:2] { // the plane (noisyplane's added points are 0 beyond it)
 			buf = binary.AppendVarint(buf, int64(math.Round(v/PointsGrid)))
 		}
 	}
@@ -252,7 +252,9 @@ func (l *Lab) addLinked() error {
 		if y := lp.D.Y[i]; y >= d.K {
 			return fmt.Errorf("pts: point %d has label %d, and the %s preset has %d classes", i, y, l.P.Preset, d.K)
 		}
-		d.Append(lp.D.Row(i), lp.D.Y[i])
+		row := make([]float64, d.D) // in the plane; any further coordinates 0, as AddPoint's
+		copy(row, lp.D.Row(i))
+		d.Append(row, lp.D.Y[i])
 	}
 	l.Train, l.Added = d, lp.D.N()
 	return nil

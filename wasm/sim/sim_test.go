@@ -15,15 +15,16 @@ func TestParseQueryRoundTrip(t *testing.T) {
 		args  []string
 		query string
 	}{
-		{nil, "methods=sgd,1sam&seed=6"},
+		{nil, "methods=sgd,1sam&seed=16"},
+		{[]string{"-preset=demo"}, "preset=demo&methods=sgd,1sam&seed=6"},
 		{[]string{"-methods=sgd,1-SAM", "-noise=0.3", "-rho=0.05", "-seed=7"}, "methods=sgd,1sam&noise=0.3&rho=0.05&seed=7"},
 		{[]string{"-preset=blobs3", "-methods=sam,jsam,lsam", "-model=linear", "-n=120", "-speed=4", "-test"},
 			"preset=blobs3&methods=sam,jsam,lsam&model=linear&n=120&seed=6&speed=4&test=true"},
-		{[]string{"-lr=0.1", "-width=8", "-methods=regsgd,sgd,sam,1sam"}, "methods=regsgd,sgd,sam,1sam&lr=0.1&width=8&seed=6"},
+		{[]string{"-lr=0.1", "-width=8", "-methods=regsgd,sgd,sam,1sam"}, "methods=regsgd,sgd,sam,1sam&lr=0.1&width=8&seed=16"},
 		// shares comes last, after the keys that were there before it.
-		{[]string{"-shares"}, "methods=sgd,1sam&seed=6&shares=true"},
-		{[]string{"-shares=false", "-test"}, "methods=sgd,1sam&seed=6&test=true"},
-		{[]string{"-shares=true", "-steps=1500", "-test", "-noise=0.2"}, "methods=sgd,1sam&noise=0.2&seed=6&steps=1500&test=true&shares=true"},
+		{[]string{"-shares"}, "methods=sgd,1sam&seed=16&shares=true"},
+		{[]string{"-shares=false", "-test"}, "methods=sgd,1sam&seed=16&test=true"},
+		{[]string{"-shares=true", "-steps=1500", "-test", "-noise=0.2"}, "methods=sgd,1sam&noise=0.2&seed=16&steps=1500&test=true&shares=true"},
 	}
 	for _, c := range cases {
 		p, err := Parse(c.args)
@@ -58,7 +59,7 @@ func TestParseRejects(t *testing.T) {
 }
 
 func TestConfigOverrides(t *testing.T) {
-	p := Default()
+	p := PresetParams("demo")
 	p.Methods = []string{"sgd", "sam", "1sam"}
 	cfg, err := p.Config()
 	if err != nil {
@@ -264,8 +265,8 @@ func BenchmarkSample(b *testing.B) {
 }
 
 // TestPresets checks that the demo offers exactly the presets of
-// core/experiment it can show: those whose data lie in the plane, as
-// planes (InPlane), and the high-dimensional ones of a linear model
+// core/experiment it can show: those whose data lie in the plane (or whose
+// signal does, kind plane), as planes (InPlane), and the high-dimensional ones of a linear model
 // without bias, through the margin view and the projection, which are
 // exact for f(x) = w.x (highdim; twolayer's model is not linear in w).
 func TestPresets(t *testing.T) {
@@ -275,7 +276,7 @@ func TestPresets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		planar := e.Data.Kind == "gauss2d" || e.Data.Kind == "blobs"
+		planar := e.Data.Kind == "gauss2d" || e.Data.Kind == "blobs" || e.Data.Kind == "plane"
 		linear := e.Data.Kind == "highdim" && e.Model.Kind == "linear" && !e.Model.Bias
 		if planar || linear {
 			want = append(want, name)

@@ -31,6 +31,7 @@ func runReport(ctx context.Context, args []string) error {
 	var deep listFlag
 	fs.Var(&deep, "deep", "deep-network run folder (config.yaml + metrics.csv) or a folder holding them; repeat or separate with commas")
 	deepRunData := fs.String("deep-run", "", "first train the small deep grid on this dataset (fashion-mnist, mnist, cifar10) with the native CLI (LibTorch build), then report it")
+	deepSize := addDeepFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +41,15 @@ func runReport(ctx context.Context, args []string) error {
 	}{{"seeds", *seeds}, {"sweep-seeds", *sweepSeeds}, {"workers", *workers}} {
 		if v.n < 0 || v.n > 1000 {
 			return fmt.Errorf("-%s must be in [0, 1000], 0 meaning the default (got %d)", v.name, v.n)
+		}
+	}
+	size, err := deepSize.size() // a bad plan is refused before anything is written
+	if err != nil {
+		return err
+	}
+	if *deepRunData != "" {
+		if _, err := deepPlan(*deepRunData, *quick, size); err != nil {
+			return err
 		}
 	}
 	if err := checkWritable(*out); err != nil {
@@ -60,7 +70,7 @@ func runReport(ctx context.Context, args []string) error {
 		if *quiet {
 			log = nil
 		}
-		dirs, err := deepRun(ctx, *deepRunData, *out, *quick, log)
+		dirs, err := deepRun(ctx, *deepRunData, *out, *quick, size, log)
 		if errors.Is(err, context.Canceled) {
 			return interrupted{fmt.Errorf("interrupted: finished deep runs are kept; run the same command again to continue")}
 		}

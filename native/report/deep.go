@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/samlab/samlab/core/optim"
 	"github.com/samlab/samlab/native/deep"
@@ -74,8 +75,23 @@ func hyperOf(r *DeepRun) string {
 
 // searchTable lists the held-out search behind the chosen values.
 func searchTable(ch *deep.Choice) Table {
-	t := Table{Caption: fmt.Sprintf("**Hyperparameter search** on the held-out split (training images after the training subset, true labels; never the test set). Chosen: SAM rho %g, 1-SAM/L-SAM/J-SAM rho %g, Reg-SGD γ_act %g, γ_last %g (best held-out accuracy per family; ties go to the first listed).",
-		ch.SAMRho, ch.PerExampleRho, ch.GammaAct, ch.GammaLast), Header: []string{"candidate", "best held-out acc (%)", "at epoch"}}
+	var sam, perEx, gammas bool // the families the search tried
+	for _, tr := range ch.Trials {
+		t := optim.Of(tr.Method)
+		sam, perEx, gammas = sam || t.Rho && !t.PerExample, perEx || t.Rho && t.PerExample, gammas || t.Gammas
+	}
+	var chosen []string
+	if sam {
+		chosen = append(chosen, fmt.Sprintf("SAM rho %g", ch.SAMRho))
+	}
+	if perEx {
+		chosen = append(chosen, fmt.Sprintf("1-SAM/L-SAM/J-SAM rho %g", ch.PerExampleRho))
+	}
+	if gammas {
+		chosen = append(chosen, fmt.Sprintf("Reg-SGD γ_act %g, γ_last %g", ch.GammaAct, ch.GammaLast))
+	}
+	t := Table{Caption: fmt.Sprintf("**Hyperparameter search** on the held-out split (training images after the training subset, true labels; never the test set). Chosen: %s (best held-out accuracy per family; ties go to the first listed).",
+		strings.Join(chosen, ", ")), Header: []string{"candidate", "best held-out acc (%)", "at epoch"}}
 	for _, tr := range ch.Trials {
 		t.Rows = append(t.Rows, []string{tr.Name(), fmt.Sprintf("%.2f", 100*tr.BestAcc), fmt.Sprint(tr.BestEpoch)})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samlab/samlab/native/deep"
 	"github.com/samlab/samlab/native/runner"
 )
 
@@ -286,5 +287,22 @@ func TestDeepFinalGain(t *testing.T) {
 	}
 	if !strings.Contains(cs[0].Headline, "(final epoch +4.0") {
 		t.Errorf("headline %q lacks the final-epoch gain", cs[0].Headline)
+	}
+}
+
+// The search table names the choices of the families the search tried,
+// and only those.
+func TestSearchTableFamilies(t *testing.T) {
+	ch := &deep.Choice{SAMRho: 0.02, PerExampleRho: 0.005, Trials: []deep.Trial{
+		{Candidate: deep.Candidate{Method: "sam", Rho: 0.02}, BestAcc: 0.7, BestEpoch: 3},
+		{Candidate: deep.Candidate{Method: "1sam", Rho: 0.005}, BestAcc: 0.7, BestEpoch: 4}}}
+	c := searchTable(ch).Caption
+	if !strings.Contains(c, "SAM rho 0.02, 1-SAM/L-SAM/J-SAM rho 0.005 (") || strings.Contains(c, "Reg-SGD") {
+		t.Errorf("caption %q", c)
+	}
+	ch.Trials = append(ch.Trials, deep.Trial{Candidate: deep.Candidate{Method: "regsgd", GammaAct: 1e-3, GammaLast: 1e-2}})
+	ch.GammaAct, ch.GammaLast = 1e-3, 1e-2
+	if c := searchTable(ch).Caption; !strings.Contains(c, "Reg-SGD γ_act 0.001, γ_last 0.01") {
+		t.Errorf("caption %q", c)
 	}
 }

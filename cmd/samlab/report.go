@@ -31,6 +31,7 @@ func runReport(ctx context.Context, args []string) error {
 	var deep listFlag
 	fs.Var(&deep, "deep", "deep-network run folder (config.yaml + metrics.csv) or a folder holding them; repeat or separate with commas")
 	deepRunData := fs.String("deep-run", "", "first train the small deep grid on this dataset (fashion-mnist, mnist, cifar10) with the native CLI (LibTorch build), then report it")
+	deepSize := addDeepFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +57,15 @@ func runReport(ctx context.Context, args []string) error {
 	if err := plan.Validate(); err != nil {
 		return fmt.Errorf("-max-seeds %d: %w", *maxSeeds, err)
 	}
+	size, err := deepSize.size() // a bad plan is refused before anything is written
+	if err != nil {
+		return err
+	}
+	if *deepRunData != "" {
+		if _, err := deepPlan(*deepRunData, *quick, size); err != nil {
+			return err
+		}
+	}
 	if err := checkWritable(*out); err != nil {
 		return fmt.Errorf("-out %s: %w", *out, err)
 	}
@@ -74,7 +84,7 @@ func runReport(ctx context.Context, args []string) error {
 		if *quiet {
 			log = nil
 		}
-		dirs, err := deepRun(ctx, *deepRunData, *out, *quick, log)
+		dirs, err := deepRun(ctx, *deepRunData, *out, *quick, size, log)
 		if errors.Is(err, context.Canceled) {
 			return interrupted{fmt.Errorf("interrupted: finished deep runs are kept; run the same command again to continue")}
 		}

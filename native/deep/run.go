@@ -9,9 +9,10 @@ import (
 )
 
 // Run trains the plan under root with exe (a samlab binary with the
-// LibTorch commands): the search, the choice (root/search.json), then the
-// grid. Finished runs are kept, so calling it again resumes. It returns the
-// grid's run folders and the choice.
+// LibTorch commands): the search, the choice (root/search.json), the grid,
+// then the paper's arm when the plan has one. Finished runs are kept, and
+// an interrupted one continues from its checkpoint, so calling it again
+// resumes. It returns the grid's and the arm's run folders and the choice.
 func Run(ctx context.Context, p Plan, root, exe string, progress func(string)) ([]string, Choice, error) {
 	var ch Choice
 	if err := p.Validate(); err != nil {
@@ -36,6 +37,14 @@ func Run(ctx context.Context, p Plan, root, exe string, progress func(string)) (
 	grid := p.GridCells(root, ch)
 	if err := launch(ctx, root, grid, exe, "grid", progress); err != nil {
 		return nil, ch, err
+	}
+	if paper := p.PaperCells(root); len(paper) > 0 {
+		progress(fmt.Sprintf("the paper's arm, untuned: lr %g, weight decay %g, batch %d, rho %g, Reg-SGD gammas %g",
+			PaperLR, PaperWeightDecay, PaperBatch, PaperRho, PaperGamma))
+		if err := launch(ctx, root, paper, exe, "paper", progress); err != nil {
+			return nil, ch, err
+		}
+		grid = append(grid, paper...)
 	}
 	var dirs []string
 	for _, c := range grid {

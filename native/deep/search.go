@@ -93,12 +93,16 @@ func (c *Choice) set(t Trial) {
 	}
 }
 
-// Choose reads the finished search runs and picks, per family, the
+// Choose reads the finished search runs (SearchCells) and picks, per family, the
 // candidate with the best held-out accuracy (ties: the first listed). Every
 // family of the plan's methods needs a candidate.
 func (p Plan) Choose(cells []runner.Config) (Choice, error) {
 	var ch Choice
 	best := map[family]float64{}
+	cands := p.searched()
+	if len(cands) != len(cells) {
+		return ch, fmt.Errorf("search: %d runs for %d candidates", len(cells), len(cands))
+	}
 	for i, c := range cells {
 		rows, err := runner.ReadMetrics(filepath.Join(c.Out, runner.MetricsFile))
 		if err != nil {
@@ -108,7 +112,7 @@ func (p Plan) Choose(cells []runner.Config) (Choice, error) {
 			return ch, fmt.Errorf("search run %s has %d of %d epochs", c.Out, len(rows), c.Epochs)
 		}
 		last := rows[len(rows)-1]
-		t := Trial{Candidate: p.Search[i], BestAcc: last.BestTestAcc, BestEpoch: last.BestEpoch}
+		t := Trial{Candidate: cands[i], BestAcc: last.BestTestAcc, BestEpoch: last.BestEpoch}
 		ch.Trials = append(ch.Trials, t)
 		f := familyOf(t.Method)
 		if b, ok := best[f]; ok && t.BestAcc <= b {

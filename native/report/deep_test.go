@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samlab/samlab/native/deep"
 	"github.com/samlab/samlab/native/runner"
 )
 
@@ -138,7 +139,8 @@ func TestDeepClaims(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(cs) != 5 || len(cs[0].Tables) != 2 || len(cs[0].Figures) != 2 {
+			// A table per setting and the anchors; test, clean and flipped accuracy.
+			if len(cs) != 5 || len(cs[0].Tables) != 3 || len(cs[0].Figures) != 3 {
 				t.Fatalf("%d claims, %d tables, %d figures", len(cs), len(cs[0].Tables), len(cs[0].Figures))
 			}
 			for i, c := range cs {
@@ -177,4 +179,130 @@ func TestDeepMemorisationPremiseCountsRuns(t *testing.T) {
 		}
 	}
 	t.Fatal("no memorisation premise in the deep claims")
+}
+
+// writeArmRun writes a synthetic run like writeRun, with the training
+// setting a names (train images, batch, lr, weight decay).
+func writeArmRun(t *testing.T, dir, method string, noise float64, seed int, best float64, memAt int, a arm) {
+	t.Helper()
+	writeRun(t, dir, method, noise, seed, best, memAt, 8)
+	extra := fmt.Sprintf("train_subset: %d\nbatch: %d\nlr: %g\nweight_decay: %g\nepochs: 8\n", a.Train, a.Batch, a.LR, a.WD)
+	f, err := os.OpenFile(filepath.Join(dir, "config.yaml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(extra)
+	f.Close()
+}
+
+// Runs of two training arms (the tuned grid and the paper's settings) are
+// separate settings: never paired across arms, each noisy setting with its
+// own verdicts, the arm named; the per-seed file has one row per run, and
+// the anchors table has the published rows and one row per setting.
+func TestDeepArms(t *testing.T) {
+	tuned := arm{Train: 10000, Batch: 64, LR: 0.02}
+	paper := arm{Train: 10000, Batch: 128, LR: 0.01, WD: 5e-4}
+	// In the tuned arm SAM gains 6 points at 60% noise; in the paper's arm none.
+	dir := t.TempDir()
+	for s := 0; s < 3; s++ {
+		for _, n := range []float64{0, 0.6} {
+			gain := 0.0
+			if n > 0 {
+				gain = 0.06
+			}
+			writeArmRun(t, filepath.Join(dir, "grid", fmt.Sprintf("sgd-%g-%d", n, s)), "sgd", n, s, 0.70, 3, tuned)
+			writeArmRun(t, filepath.Join(dir, "grid", fmt.Sprintf("sam-%g-%d", n, s)), "sam", n, s, 0.70+gain, 5, tuned)
+			writeArmRun(t, filepath.Join(dir, "paper", fmt.Sprintf("sgd-%g-%d", n, s)), "sgd", n, s, 0.60, 3, paper)
+			writeArmRun(t, filepath.Join(dir, "paper", fmt.Sprintf("sam-%g-%d", n, s)), "sam", n, s, 0.60, 3, paper)
+		}
+	}
+	out := t.TempDir()
+	cs, err := deepClaims([]string{dir}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1 := cs[0]
+	if len(d1.Tests) != 2 {
+		t.Fatalf("D1 has %d tests, want one per noisy arm:\n%s", len(d1.Tests), summarize(d1.Tests))
+	}
+	for _, x := range d1.Tests {
+		isPaper := strings.Contains(x.Name, "the paper's settings")
+		if x.Pass == isPaper {
+			t.Errorf("%s: pass %v (the tuned arm gains, the paper's does not)", x.Name, x.Pass)
+		}
+	}
+	if len(d1.Tables) != 4+1 || !strings.Contains(d1.Tables[3].Caption, "(the paper's settings, untuned)") {
+		t.Errorf("%d tables; the last setting's caption %q", len(d1.Tables), d1.Tables[3].Caption)
+	}
+	anchors := d1.Tables[len(d1.Tables)-1]
+	if len(anchors.Rows) != len(publishedGaps)+4 || anchors.Rows[0][0] != publishedGaps[0].Source {
+		t.Errorf("anchors rows %v", anchors.Rows)
+	}
+	b, err := os.ReadFile(filepath.Join(out, DeepSeedsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 1+24 || lines[0] != strings.Join(DeepSeedsHeader, ",") {
+		t.Fatalf("%s: %d lines, header %q", DeepSeedsFile, len(lines), lines[0])
+	}
+	if !strings.Contains(string(b), "10000,8,128,0.01,0.0005,0.6,sam,0.01,0.001,0.001,2,") {
+		t.Errorf("%s lacks the paper arm's SAM run at 60%% noise, seed 2:\n%s", DeepSeedsFile, b)
+	}
+	for _, c := range cs[1:2] { // D2 compares each arm's noisy gain with its own clean gain
+		for _, x := range c.Tests {
+			if x.Pass == strings.Contains(x.Name, "the paper's settings") {
+				t.Errorf("D2 %s: pass %v", x.Name, x.Pass)
+			}
+		}
+	}
+}
+
+// The setting's table gives the final-epoch gain beside the best-epoch
+// gain: here SAM's final accuracy gains 2 points less than its best.
+func TestDeepFinalGain(t *testing.T) {
+	dir := t.TempDir()
+	for s := 0; s < 3; s++ {
+		writeRun(t, filepath.Join(dir, fmt.Sprintf("sgd-%d", s)), "sgd", 0.6, s, 0.70, 3, 8)
+		writeRun(t, filepath.Join(dir, fmt.Sprintf("sam-%d", s)), "sam", 0.6, s, 0.76, 5, 8)
+	}
+	// SAM's last epoch loses 2 more points.
+	for s := 0; s < 3; s++ {
+		path := filepath.Join(dir, fmt.Sprintf("sam-%d", s), "metrics.csv")
+		rows, err := runner.ReadMetrics(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows[len(rows)-1].TestAcc -= 0.02
+		runner.WriteMetrics(path, rows)
+	}
+	cs, err := deepClaims([]string{dir}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := cs[0].Tables[0].Rows[1]
+	best, final := row[len(row)-2], row[len(row)-1]
+	if !strings.HasPrefix(best, "+6.0") || !strings.HasPrefix(final, "+4.0") {
+		t.Errorf("SAM gains: best-epoch %q, final-epoch %q; want +6.0 and +4.0", best, final)
+	}
+	if !strings.Contains(cs[0].Headline, "(final epoch +4.0") {
+		t.Errorf("headline %q lacks the final-epoch gain", cs[0].Headline)
+	}
+}
+
+// The search table names the choices of the families the search tried,
+// and only those.
+func TestSearchTableFamilies(t *testing.T) {
+	ch := &deep.Choice{SAMRho: 0.02, PerExampleRho: 0.005, Trials: []deep.Trial{
+		{Candidate: deep.Candidate{Method: "sam", Rho: 0.02}, BestAcc: 0.7, BestEpoch: 3},
+		{Candidate: deep.Candidate{Method: "1sam", Rho: 0.005}, BestAcc: 0.7, BestEpoch: 4}}}
+	c := searchTable(ch).Caption
+	if !strings.Contains(c, "SAM rho 0.02, 1-SAM/L-SAM/J-SAM rho 0.005 (") || strings.Contains(c, "Reg-SGD") {
+		t.Errorf("caption %q", c)
+	}
+	ch.Trials = append(ch.Trials, deep.Trial{Candidate: deep.Candidate{Method: "regsgd", GammaAct: 1e-3, GammaLast: 1e-2}})
+	ch.GammaAct, ch.GammaLast = 1e-3, 1e-2
+	if c := searchTable(ch).Caption; !strings.Contains(c, "Reg-SGD γ_act 0.001, γ_last 0.01") {
+		t.Errorf("caption %q", c)
+	}
 }

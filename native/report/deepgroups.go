@@ -7,32 +7,75 @@ import (
 	"strings"
 
 	"github.com/samlab/samlab/core/optim"
+	"github.com/samlab/samlab/native/deep"
 	"github.com/samlab/samlab/native/runner"
 )
 
-// deepGroup is the runs of one setting (dataset, model, noise).
+// deepGroup is the runs of one setting (dataset, model, training arm,
+// noise).
 type deepGroup struct {
 	Dataset, Model string
-	Noise          float64
+	// Arm is the training setting the runs share (armOf); ShowArm is set
+	// when the runs have several, so that the name tells them apart.
+	Arm     arm
+	ShowArm bool
+	Noise   float64
 	// Runs by method key (method, or "method rho" when a method has several rhos).
 	Runs map[string][]*DeepRun
 	Keys []string
 }
 
 func (g *deepGroup) name() string {
+	if g.ShowArm {
+		return fmt.Sprintf("%s, %s, %s, %s noise", g.Dataset, g.Model, g.Arm, pctNoise(g.Noise))
+	}
 	return fmt.Sprintf("%s, %s, %s noise", g.Dataset, g.Model, pctNoise(g.Noise))
 }
 
-// groupDeep groups runs by setting, sorted by dataset, model and noise,
-// each group's keys in the paper's method order.
+// arm is a run's training setting beyond method, noise and seed: the
+// training images, batch, learning rate and weight decay (0 where the
+// config does not name them).
+type arm struct {
+	Train, Batch int
+	LR, WD       float64
+}
+
+func armOf(r *DeepRun) arm {
+	return arm{Train: r.TrainSubset, Batch: r.Batch, LR: r.LR, WD: r.WeightDecay}
+}
+
+// paper reports whether a is the paper's arm (native/deep's Paper*
+// settings).
+func (a arm) paper() bool {
+	return a.LR == deep.PaperLR && a.WD == deep.PaperWeightDecay && a.Batch == deep.PaperBatch
+}
+
+// String names the arm, e.g. "10000 images, batch 128, lr 0.01, wd 0.0005
+// (the paper's settings, untuned)".
+func (a arm) String() string {
+	s := fmt.Sprintf("%d images, batch %d, lr %g, wd %g", a.Train, a.Batch, a.LR, a.WD)
+	if a.paper() {
+		s += " (the paper's settings, untuned)"
+	}
+	return s
+}
+
+// groupDeep groups runs by setting, sorted by dataset, model, arm (the
+// tuned arm before the paper's) and noise, each group's keys in the
+// paper's method order.
 func groupDeep(runs []*DeepRun) []*deepGroup {
 	type gk struct {
 		d, m string
+		a    arm
 		n    float64
+	}
+	arms := map[arm]bool{}
+	for _, r := range runs {
+		arms[armOf(r)] = true
 	}
 	rhos := map[gk]map[string]map[float64]bool{}
 	for _, r := range runs {
-		k := gk{r.Dataset, r.Model, r.Noise}
+		k := gk{r.Dataset, r.Model, armOf(r), r.Noise}
 		if rhos[k] == nil {
 			rhos[k] = map[string]map[float64]bool{}
 		}
@@ -44,10 +87,10 @@ func groupDeep(runs []*DeepRun) []*deepGroup {
 	groups := map[gk]*deepGroup{}
 	var order []gk
 	for _, r := range runs {
-		k := gk{r.Dataset, r.Model, r.Noise}
+		k := gk{r.Dataset, r.Model, armOf(r), r.Noise}
 		g := groups[k]
 		if g == nil {
-			g = &deepGroup{Dataset: r.Dataset, Model: r.Model, Noise: r.Noise, Runs: map[string][]*DeepRun{}}
+			g = &deepGroup{Dataset: r.Dataset, Model: r.Model, Arm: k.a, ShowArm: len(arms) > 1, Noise: r.Noise, Runs: map[string][]*DeepRun{}}
 			groups[k] = g
 			order = append(order, k)
 		}
@@ -68,6 +111,9 @@ func groupDeep(runs []*DeepRun) []*deepGroup {
 		if a.m != b.m {
 			return a.m < b.m
 		}
+		if a.a != b.a {
+			return a.a.less(b.a)
+		}
 		return a.n < b.n
 	})
 	var out []*deepGroup
@@ -77,6 +123,22 @@ func groupDeep(runs []*DeepRun) []*deepGroup {
 		out = append(out, g)
 	}
 	return out
+}
+
+// less orders arms: the paper's last, then by images, batch, lr and
+// weight decay.
+func (a arm) less(b arm) bool {
+	switch {
+	case a.paper() != b.paper():
+		return b.paper()
+	case a.Train != b.Train:
+		return a.Train < b.Train
+	case a.Batch != b.Batch:
+		return a.Batch < b.Batch
+	case a.LR != b.LR:
+		return a.LR < b.LR
+	}
+	return a.WD < b.WD
 }
 
 // methodOf is a method key's method.
@@ -97,6 +159,15 @@ func deepBestBySeed(runs []*DeepRun) map[int64]float64 {
 	for _, r := range runs {
 		a, _ := r.Best()
 		out[r.Seed] = a
+	}
+	return out
+}
+
+// deepFinalBySeed returns final-epoch test accuracy keyed by seed.
+func deepFinalBySeed(runs []*DeepRun) map[int64]float64 {
+	out := map[int64]float64{}
+	for _, r := range runs {
+		out[r.Seed] = last(r).TestAcc
 	}
 	return out
 }
@@ -136,4 +207,17 @@ func perRun(g *deepGroup, key string, f func(*DeepRun) float64) []float64 {
 		out = append(out, f(r))
 	}
 	return out
+}
+
+// at names the group's noise rate for a test or headline, e.g. "60%
+// noise", with its arm when the runs have several ("60% noise, the paper's
+// settings").
+func (g *deepGroup) at() string {
+	switch {
+	case !g.ShowArm:
+		return pctNoise(g.Noise) + " noise"
+	case g.Arm.paper():
+		return pctNoise(g.Noise) + " noise, the paper's settings"
+	}
+	return fmt.Sprintf("%s noise, %d images, batch %d, lr %g, wd %g", pctNoise(g.Noise), g.Arm.Train, g.Arm.Batch, g.Arm.LR, g.Arm.WD)
 }

@@ -50,12 +50,21 @@ func readDeep(paths []string) (*deepRuns, error) {
 type DeepRun struct {
 	Dir                    string
 	Method, Dataset, Model string
-	Noise, Rho             float64
+	// Norm and Width are the network's normalisation and width ("" and 0
+	// when the config does not name them).
+	Norm       string
+	Width      float64
+	Noise, Rho float64
 	// GammaAct and GammaLast are Reg-SGD's coefficients (0 when the
 	// config does not name them).
 	GammaAct, GammaLast float64
 	Seed                int64
-	Epochs              []runner.Row
+	// LR, WeightDecay, Batch, TrainSubset and Planned (the epochs the
+	// config asks for) are the run's training setting, 0 when the config
+	// does not name them; runs that differ in them are not compared.
+	LR, WeightDecay             float64
+	Batch, TrainSubset, Planned int
+	Epochs                      []runner.Row
 }
 
 // Best returns the best test accuracy of the run and its epoch: the largest
@@ -102,7 +111,8 @@ func ReadDeepRun(dir string) (*DeepRun, error) {
 		c.Method = m
 	}
 	r := &DeepRun{Dir: dir, Method: c.Method, Dataset: c.Dataset, Model: c.Model, Noise: c.Noise, Rho: c.Rho,
-		GammaAct: c.GammaAct, GammaLast: c.GammaLast, Seed: int64(c.Seed)}
+		GammaAct: c.GammaAct, GammaLast: c.GammaLast, Seed: int64(c.Seed),
+		Norm: c.Norm, Width: c.Width, LR: c.LR, WeightDecay: c.WeightDecay, Batch: c.Batch, TrainSubset: c.TrainSubset, Planned: c.Epochs}
 	if r.Epochs, err = readEpochs(filepath.Join(dir, runner.MetricsFile)); err != nil {
 		return nil, fmt.Errorf("deep run %s: %w", dir, err)
 	}

@@ -28,7 +28,7 @@ var floors = [][]string{
 	{"plan.go", "runs.go", "experiments.go", "evidence.go", "deepruns.go", "deepgroups.go"},
 	// the claims, a room each
 	{"claim1.go", "claim2.go", "claim3.go", "claim3_measure.go", "claim3_figure.go", "claim4.go", "claim5.go", "claim6.go",
-		"claim7.go", "claim8.go", "deep.go", "deepclaims.go", "deepfigures.go"},
+		"claim7.go", "claim8.go", "deep.go", "deepclaims.go", "deepfigures.go", "deepanchors.go", "deepseeds.go"},
 	// the claim list
 	{"claims.go"},
 	// the report and its Markdown

@@ -269,10 +269,17 @@ func (d *driven) steps() error {
 		return err
 	}
 	grab := func() (*image.RGBA, error) { return x.image(wx, wy, app.ScreenW, app.ScreenH) }
-	// nextFrames waits for the frame timer's next line: frames drawn since.
+	// nextFrames waits for the frame timer's second line from now: at
+	// least log-every whole frames drawn and presented since (the first
+	// line may come from the frame that logged the event, before its draw
+	// reached the screen; on a loaded machine one line was too few).
 	nextFrames := func() error {
-		_, off, err = runLog.waitFor(off, "samlab: perf ", 30*time.Second)
-		return err
+		for range 2 {
+			if _, off, err = runLog.waitFor(off, "samlab: perf ", 30*time.Second); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if d.before, err = grab(); err != nil {
 		return err
@@ -902,7 +909,7 @@ func TestWindowDrop(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log syncLog
-	cmd := exec.Command(bin, "-frames", "600", "-log-every", "5")
+	cmd := exec.Command(bin, "-preset", "demo", "-frames", "600", "-log-every", "5")
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

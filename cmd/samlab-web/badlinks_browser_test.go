@@ -56,7 +56,7 @@ func TestBrowserBadLinks(t *testing.T) {
 	}
 
 	t.Run("speed-lowered", func(t *testing.T) {
-		p := b.open(t, "?speed=64&log-every=5")
+		p := b.open(t, "?preset=demo&speed=64&log-every=5") // the demo MLP: the default page's linear scene fits 64 steps in a frame
 		l := p.wait(`^samlab: notice speed lowered to \d+ steps/frame \(of 64\) to keep the page responsive$`, 30*time.Second)
 		f1 := p.nextFrames()
 		f2 := p.nextFrames()

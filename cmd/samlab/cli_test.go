@@ -118,6 +118,7 @@ func TestBadInputReport(t *testing.T) {
 	}
 	checkBadInputs(t, []badInput{
 		{[]string{"report", "--seeds", "-1", "--out", "r"}, 1, "-seeds must be in [0, 1000], 0 meaning the default (got -1)"},
+		{[]string{"report", "--first-seed", "-3", "--out", "r"}, 1, "-first-seed must be in [0, 1000000] (got -3)"},
 		{[]string{"report", "--workers", "-3", "--out", "r"}, 1, "-workers must be in [0, 1000]"},
 		{[]string{"report", "--seeds", "12", "--max-seeds", "11", "--out", "r"}, 1, "-max-seeds 11: plan: max seeds must be >= seeds (got 11 < 12)"},
 		{[]string{"report", "now", "--out", "r"}, 2, `unexpected argument "now"`},

@@ -23,15 +23,15 @@ func (s *runSet) held() int {
 	return len(byMethod(s.res, s.cfg.Methods[0]))
 }
 
-// next returns the config of s's seeds held() to n-1, or nil when s holds
-// n seeds already.
+// next returns the config of s's seeds held() to n-1 (counted from its
+// config's FirstSeed), or nil when s holds n seeds already.
 func (s *runSet) next(n int) *experiment.Config {
 	have := s.held()
 	if have >= n {
 		return nil
 	}
 	c := s.cfg.Clone()
-	c.FirstSeed, c.Seeds = uint64(have), n-have
+	c.FirstSeed, c.Seeds = s.cfg.FirstSeed+uint64(have), n-have
 	return c
 }
 

@@ -15,6 +15,10 @@ type Plan struct {
 	// interval of its tests straddles a margin it gets SeedBatch more at
 	// a time, up to MaxSeeds (adaptSeeds).
 	Seeds, SeedBatch, MaxSeeds int
+	// FirstSeed is the first toy seed (0 in the committed report): a
+	// report from another FirstSeed is a replication on seeds the first
+	// never saw.
+	FirstSeed uint64
 	// StepsScale multiplies every preset's step count (1: as the preset says).
 	StepsScale float64
 	// RhoScales multiply each SAM variant's preset rho in the rho sweep.
@@ -74,7 +78,7 @@ func (p Plan) preset(name string, seeds int) (*experiment.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	c.Seeds, c.FirstSeed = seeds, 0
+	c.Seeds, c.FirstSeed = seeds, p.FirstSeed
 	if p.StepsScale != 1 {
 		steps := int(math.Round(float64(c.Train.Steps) * p.StepsScale))
 		c.Train.Steps = max(steps, 5*c.Train.Every())

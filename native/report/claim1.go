@@ -49,7 +49,7 @@ func claim1(mr *mainRuns, out string) (*Claim, error) {
 		for _, m := range ms {
 			t.Rows = append(t.Rows, []string{label(m), fmtG(rhoOf(st.noisy, m)), statCell(bestOf(st.noisyRes, m), Points), statCell(perSeed(st.noisyRes, m, bestStep), whole),
 				statCell(perSeed(st.noisyRes, m, final(testAcc)), Points), statCell(perSeed(st.noisyRes, m, final(flippedAcc)), Points), statCell(bestOf(st.cleanRes, m), Points),
-				gainCell(bestOf(st.noisyRes, m), bestOf(st.noisyRes, "sgd"), Points), gainCell(bestOf(st.cleanRes, m), bestOf(st.cleanRes, "sgd"), Points)})
+				mr.rule.gainCell(bestOf(st.noisyRes, m), bestOf(st.noisyRes, "sgd"), Points), mr.rule.gainCell(bestOf(st.cleanRes, m), bestOf(st.cleanRes, "sgd"), Points)})
 		}
 		c.Tables = append(c.Tables, t)
 		sgdN, samN, oneN := bestOf(st.noisyRes, "sgd"), bestOf(st.noisyRes, "sam"), bestOf(st.noisyRes, "1sam")
@@ -57,14 +57,14 @@ func claim1(mr *mainRuns, out string) (*Claim, error) {
 		g1, gs := NewPaired(oneN, sgdN).Mean(), NewPaired(samN, sgdN).Mean()
 		pre := st.name + ": "
 		c.Tests = append(c.Tests,
-			Greater(pre+"1-SAM beats SGD at "+pctNoise(noise)+" noise", oneN, sgdN, AccMargin, Points),
-			Greater(pre+"SAM beats SGD at "+pctNoise(noise)+" noise", samN, sgdN, AccMargin, Points),
-			Greater(pre+"1-SAM beats SAM at "+pctNoise(noise)+" noise (\"above all 1-SAM\")", oneN, samN, 0, Points),
-			Within(pre+"1-SAM's gain over SGD without noise is small (at most max(1 pt, half its noisy gain))", oneC, sgdC, math.Max(AccMargin, math.Abs(g1)/2), Points),
-			Within(pre+"SAM's gain over SGD without noise is small (at most max(1 pt, half its noisy gain))", samC, sgdC, math.Max(AccMargin, math.Abs(gs)/2), Points),
+			mr.rule.Greater(pre+"1-SAM beats SGD at "+pctNoise(noise)+" noise", oneN, sgdN, AccMargin, Points),
+			mr.rule.Greater(pre+"SAM beats SGD at "+pctNoise(noise)+" noise", samN, sgdN, AccMargin, Points),
+			mr.rule.Greater(pre+"1-SAM beats SAM at "+pctNoise(noise)+" noise (\"above all 1-SAM\")", oneN, samN, 0, Points),
+			mr.rule.Within(pre+"1-SAM's gain over SGD without noise is small (at most max(1 pt, half its noisy gain))", oneC, sgdC, math.Max(AccMargin, math.Abs(g1)/2), Points),
+			mr.rule.Within(pre+"SAM's gain over SGD without noise is small (at most max(1 pt, half its noisy gain))", samC, sgdC, math.Max(AccMargin, math.Abs(gs)/2), Points),
 		)
 		heads = append(heads, fmt.Sprintf("%s noisy: 1-SAM %s, SAM %s over SGD; clean: 1-SAM %s, SAM %s", st.name,
-			gainText(oneN, sgdN, Points), gainText(samN, sgdN, Points), gainText(oneC, sgdC, Points), gainText(samC, sgdC, Points)))
+			mr.rule.gainText(oneN, sgdN, Points), mr.rule.gainText(samN, sgdN, Points), mr.rule.gainText(oneC, sgdC, Points), mr.rule.gainText(samC, sgdC, Points)))
 	}
 	c.Setting = strings.Join(set, ". ") + ". Best test accuracy is the maximum over the recorded steps."
 	c.Headline = strings.Join(heads, "; ")

@@ -117,7 +117,7 @@ func claim3(ctx context.Context, p *pool, plan Plan, seeds int, out string) (*Cl
 		Below("measured per-example ratio equals the closed form", maxErr, ClosedFormTolerance, "max relative error"),
 		{Name: "the ratio is >= 1 for every example", Pass: minRatio >= 1-1e-9, Detail: fmt.Sprintf("smallest measured ratio %.6f over %d examples (need >= 1)", minRatio, used)},
 		{Name: "the ratio grows with the margin", Pass: mean(spearman) > 0.5, Detail: fmt.Sprintf("mean Spearman rank correlation of ratio and margin %.3f over %d runs (need > 0.5)", mean(spearman), len(spearman))},
-		Greater(fmt.Sprintf("clean examples are up-weighted more than flipped ones at step %d (mean log ratio)", snap), clean, flipped, 0, Plain),
+		plan.Rule().Greater(fmt.Sprintf("clean examples are up-weighted more than flipped ones at step %d (mean log ratio)", snap), clean, flipped, 0, Plain),
 		{Name: "the clean/flipped gradient-norm ratio decays more slowly as rho grows", Pass: meanMono && most(seedMono, c.Seeds),
 			Detail: fmt.Sprintf("mean decay step (first recorded step with ratio < %g) per rho %v: %v (need strictly increasing); strictly increasing in %d/%d seeds (need %s)", DecayThreshold, rhos, means, seedMono, c.Seeds, needMost(c.Seeds))},
 	}

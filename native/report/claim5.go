@@ -27,16 +27,16 @@ func claim5(mr *mainRuns, out string) (*Claim, error) {
 	gain := func(m string) float64 { return NewPaired(b(m), b("sgd")).Mean() }
 	t := Table{Header: []string{"method", "rho", "best test acc (%)", "gain over SGD (pts, wins)", "share of 1-SAM's gain"}}
 	for _, m := range ms {
-		t.Rows = append(t.Rows, []string{label(m), fmtG(rhoOf(mr.noisy.cfg, m)), statCell(b(m), Points), gainCell(b(m), b("sgd"), Points), pct(gain(m), gain("1sam"))})
+		t.Rows = append(t.Rows, []string{label(m), fmtG(rhoOf(mr.noisy.cfg, m)), statCell(b(m), Points), mr.rule.gainCell(b(m), b("sgd"), Points), pct(gain(m), gain("1sam"))})
 	}
 	c.Tables = append(c.Tables, t)
 	c.Tests = []Test{
-		Premise(Greater("1-SAM has a gain over SGD to recover", b("1sam"), b("sgd"), AccMargin, Points)),
-		AtLeastFraction("J-SAM recovers at least half of 1-SAM's gain", b("jsam"), b("1sam"), b("sgd"), KeepFraction, Points),
-		BelowFraction("L-SAM recovers less than half of 1-SAM's gain", b("lsam"), b("1sam"), b("sgd"), KeepFraction, Points),
+		Premise(mr.rule.Greater("1-SAM has a gain over SGD to recover", b("1sam"), b("sgd"), AccMargin, Points)),
+		mr.rule.AtLeastFraction("J-SAM recovers at least half of 1-SAM's gain", b("jsam"), b("1sam"), b("sgd"), KeepFraction, Points),
+		mr.rule.BelowFraction("L-SAM recovers less than half of 1-SAM's gain", b("lsam"), b("1sam"), b("sgd"), KeepFraction, Points),
 	}
 	c.Rule = "Premise: the 95% t interval of 1-SAM's paired gain over SGD lies above 1 pt (otherwise the claim is inconclusive here). \"Most\" is read as at least half of 1-SAM's gain: the 95% t interval of J-SAM's gain minus half of 1-SAM's, paired by seed, lies above 0 (for L-SAM: half of 1-SAM's gain minus L-SAM's above 0)."
-	g := func(m string) string { return gainText(b(m), b("sgd"), Points) }
+	g := func(m string) string { return mr.rule.gainText(b(m), b("sgd"), Points) }
 	c.Headline = fmt.Sprintf("gains over SGD: 1-SAM %s, J-SAM %s, L-SAM %s", g("1sam"), g("jsam"), g("lsam"))
 	return c, nil
 }

@@ -39,18 +39,20 @@ func claim6(mr *mainRuns, out string) (*Claim, error) {
 	zero := make([]float64, mr.noisy.cfg.Seeds)
 	t := Table{Header: []string{"method", "final ||W_last||", "reduction vs SGD", "final mean ||h||", "reduction vs SGD"}}
 	for _, m := range ms {
-		t.Rows = append(t.Rows, []string{label(m), statCell(perSeed(mr.noisy.res, m, finalLast), Plain), gainCell(red(m, finalLast), zero, Percent),
-			statCell(perSeed(mr.noisy.res, m, finalHidden), Plain), gainCell(red(m, finalHidden), zero, Percent)})
+		t.Rows = append(t.Rows, []string{label(m), statCell(perSeed(mr.noisy.res, m, finalLast), Plain), mr.rule.gainCell(red(m, finalLast), zero, Percent),
+			statCell(perSeed(mr.noisy.res, m, finalHidden), Plain), mr.rule.gainCell(red(m, finalHidden), zero, Percent)})
 	}
 	c.Tables = append(c.Tables, t)
 	c.Tests = []Test{
-		Greater("J-SAM's final ||W_last|| is smaller than SGD's", red("jsam", finalLast), zero, NormMargin, Percent),
-		Greater("J-SAM's final mean ||h|| is smaller than SGD's", red("jsam", finalHidden), zero, NormMargin, Percent),
-		Greater("SAM's final ||W_last|| is smaller than SGD's", red("sam", finalLast), zero, NormMargin, Percent),
-		Greater("SAM's final mean ||h|| is smaller than SGD's", red("sam", finalHidden), zero, NormMargin, Percent),
+		mr.rule.Greater("J-SAM's final ||W_last|| is smaller than SGD's", red("jsam", finalLast), zero, NormMargin, Percent),
+		mr.rule.Greater("J-SAM's final mean ||h|| is smaller than SGD's", red("jsam", finalHidden), zero, NormMargin, Percent),
+		mr.rule.Greater("SAM's final ||W_last|| is smaller than SGD's", red("sam", finalLast), zero, NormMargin, Percent),
+		mr.rule.Greater("SAM's final mean ||h|| is smaller than SGD's", red("sam", finalHidden), zero, NormMargin, Percent),
 	}
 	c.Rule = "Relative reduction (SGD − method)/SGD at the last step, paired by seed: its 95% t interval must lie above 5% (inside ±5% is no difference)."
-	r := func(m string, f func([]train.Metrics) float64) string { return gainText(red(m, f), zero, Percent) }
+	r := func(m string, f func([]train.Metrics) float64) string {
+		return mr.rule.gainText(red(m, f), zero, Percent)
+	}
 	c.Headline = fmt.Sprintf("reduction vs SGD: J-SAM ||W_last|| %s, ||h|| %s; SAM ||W_last|| %s, ||h|| %s",
 		r("jsam", finalLast), r("jsam", finalHidden), r("sam", finalLast), r("sam", finalHidden))
 	return c, nil

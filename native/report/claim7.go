@@ -97,18 +97,18 @@ func claim7(mr *mainRuns, out string) (*Claim, error) {
 		n  string
 		xs []float64
 	}{{"SGD", sgd}, {"SAM", samB}, {"1-SAM", oneB}, {fmt.Sprintf("Reg-SGD preset (%g, %g)", mr.noisy.cfg.Train.GammaAct, mr.noisy.cfg.Train.GammaLast), preset}, {fmt.Sprintf("Reg-SGD selected (%g, %g)", bestKey[0], bestKey[1]), regSel}} {
-		s2.Rows = append(s2.Rows, []string{e.n, statCell(held(e.xs), Points), gainCell(held(e.xs), held(sgd), Points)})
+		s2.Rows = append(s2.Rows, []string{e.n, statCell(held(e.xs), Points), mr.rule.gainCell(held(e.xs), held(sgd), Points)})
 	}
 	c.Tables = append(c.Tables, s2)
 	c.Tests = []Test{
-		Premise(Greater("the better SAM variant ("+refName+") beats SGD on the held-out seeds (a gap to narrow)", held(ref), held(sgd), AccMargin, Points)),
-		Greater("selected Reg-SGD beats SGD on the held-out seeds", held(regSel), held(sgd), AccMargin, Points),
-		AtLeastFraction("selected Reg-SGD closes at least a quarter of the gap to "+refName+" on the held-out seeds", held(regSel), held(ref), held(sgd), GapFraction, Points),
-		Greater("the preset's Reg-SGD beats SGD (all seeds, no selection)", preset, sgd, AccMargin, Points),
+		Premise(mr.rule.Greater("the better SAM variant ("+refName+") beats SGD on the held-out seeds (a gap to narrow)", held(ref), held(sgd), AccMargin, Points)),
+		mr.rule.Greater("selected Reg-SGD beats SGD on the held-out seeds", held(regSel), held(sgd), AccMargin, Points),
+		mr.rule.AtLeastFraction("selected Reg-SGD closes at least a quarter of the gap to "+refName+" on the held-out seeds", held(regSel), held(ref), held(sgd), GapFraction, Points),
+		mr.rule.Greater("the preset's Reg-SGD beats SGD (all seeds, no selection)", preset, sgd, AccMargin, Points),
 	}
 	c.Rule = "Premise: the 95% t interval of a SAM variant's paired gain over SGD lies above 1 pt (else inconclusive). Then the interval of Reg-SGD's gain must lie above 1 pt, and that of its gain minus 25% of the SAM variant's above 0 (it closes at least 25% of the gap; the paper: 17 pts narrowed to 9, about half)."
 	c.Headline = fmt.Sprintf("held-out gains over SGD: %s %s, selected Reg-SGD %s; preset Reg-SGD %s (all seeds)", refName,
-		gainText(held(ref), held(sgd), Points), gainText(held(regSel), held(sgd), Points), gainText(preset, sgd, Points))
+		mr.rule.gainText(held(ref), held(sgd), Points), mr.rule.gainText(held(regSel), held(sgd), Points), mr.rule.gainText(preset, sgd, Points))
 	return c, nil
 }
 

@@ -46,8 +46,8 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 			cfg := s.cfg
 			v := bestOf(s.res, m)
 			xs, ys, sd = append(xs, rhoOf(cfg, m)), append(ys, mean(v)), append(sd, std(v))
-			row = append(row, fmt.Sprintf("%s, gain %s (rho %g)", statCell(v, Points), gainText(v, sgdNoisy, Points), rhoOf(cfg, m)))
-			switch g := Greater("", v, sgdNoisy, AccMargin, Points); {
+			row = append(row, fmt.Sprintf("%s, gain %s (rho %g)", statCell(v, Points), mr.rule.gainText(v, sgdNoisy, Points), rhoOf(cfg, m)))
+			switch g := mr.rule.Greater("", v, sgdNoisy, AccMargin, Points); {
 			case g.Pass:
 				wins++
 			case g.Open:
@@ -99,13 +99,13 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 	for _, m := range []string{"sam", "1sam"} {
 		gl, gh := gains(lowI, m).Diff, gains(highI, m).Diff
 		if len(gl) == len(gh) {
-			tests = append(tests, Greater(fmt.Sprintf("%s's gain over SGD is larger at %s noise than at %s", label(m), pctNoise(mr.noise[highI].cfg.Data.Noise), pctNoise(mr.noise[lowI].cfg.Data.Noise)), gh, gl, AccMargin, Points))
+			tests = append(tests, mr.rule.Greater(fmt.Sprintf("%s's gain over SGD is larger at %s noise than at %s", label(m), pctNoise(mr.noise[highI].cfg.Data.Noise), pctNoise(mr.noise[lowI].cfg.Data.Noise)), gh, gl, AccMargin, Points))
 		}
 	}
 	c.Tests = tests
 	c.Rule = "Range of rho: the method beats SGD (the 95% t interval of the paired gain above 1 pt, as in claim 1) at at least half of the rho values; undecided while the open intervals could still make half. Growth with noise: the 95% t interval of the per-seed gain over SGD at the highest noise rate minus the gain at the lowest lies above 1 pt."
 	one := func(i int) string {
-		return gainText(bestOf(mr.noise[i].res, "1sam"), bestOf(mr.noise[i].res, "sgd"), Points)
+		return mr.rule.gainText(bestOf(mr.noise[i].res, "1sam"), bestOf(mr.noise[i].res, "sgd"), Points)
 	}
 	c.Headline = fmt.Sprintf("1-SAM gain %s at %s noise, %s at %s", one(lowI), pctNoise(mr.noise[lowI].cfg.Data.Noise), one(highI), pctNoise(mr.noise[highI].cfg.Data.Noise))
 	return c, nil

@@ -76,7 +76,7 @@ func buildClaims(ev *evidence, want func(claimEntry) bool) ([]*Claim, error) {
 			continue
 		}
 		var c *Claim
-		n, err := adaptSeeds(ev.plan.Seeds, ev.plan.SeedBatch, ev.plan.MaxSeeds, func(n int) (bool, error) {
+		n, err := adaptSeeds(ev.plan.Looks(), func(n int) (bool, error) {
 			var err error
 			c, err = e.build(ev, n)
 			return err == nil && (e.Deep || Decided(c.Tests)), err

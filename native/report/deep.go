@@ -43,9 +43,9 @@ func (d *deepRuns) table(g *deepGroup) Table {
 		gain, final := "—", "—"
 		if len(sgd) > 0 && methodOf(k) != "sgd" {
 			a, b := pairSeeds(deepBestBySeed(rs), sgd)
-			gain = gainCell(a, b, Points)
+			gain = fixed.gainCell(a, b, Points)
 			a, b = pairSeeds(deepFinalBySeed(rs), sgdFinal)
-			final = gainCell(a, b, Points)
+			final = fixed.gainCell(a, b, Points)
 		}
 		mem := perRun(g, k, memorizeEpoch)
 		memCell := "never"

@@ -25,9 +25,9 @@ func deepGain(d *deepRuns, out string) (*Claim, error) {
 				continue
 			}
 			a, b := g.paired(m, "sgd")
-			c.Tests = append(c.Tests, Greater(fmt.Sprintf("%s beats SGD at %s", label(m), g.at()), a, b, AccMargin, Points))
+			c.Tests = append(c.Tests, fixed.Greater(fmt.Sprintf("%s beats SGD at %s", label(m), g.at()), a, b, AccMargin, Points))
 			fa, fb := pairSeeds(deepFinalBySeed(g.Runs[m]), deepFinalBySeed(g.Runs["sgd"]))
-			heads = append(heads, fmt.Sprintf("%s %s at %s (final epoch %s)", label(m), gainText(a, b, Points), g.at(), gainText(fa, fb, Points)))
+			heads = append(heads, fmt.Sprintf("%s %s at %s (final epoch %s)", label(m), fixed.gainText(a, b, Points), g.at(), fixed.gainText(fa, fb, Points)))
 		}
 	}
 	if err := deepSection(d, c, out); err != nil {
@@ -52,8 +52,8 @@ func deepClean(d *deepRuns, out string) (*Claim, error) {
 			gn := gainBySeed(g.best(m), g.best("sgd"))
 			gc := gainBySeed(clean0.best(m), clean0.best("sgd"))
 			x, y := pairSeeds(gn, gc)
-			c.Tests = append(c.Tests, Greater(fmt.Sprintf("%s's gain over SGD is larger at %s than at 0%%", label(m), n), x, y, AccMargin, Points))
-			heads = append(heads, fmt.Sprintf("%s %s at %s vs %s at 0%%, difference %s", label(m), Points.Signed(mean(x)), n, Points.Signed(mean(y)), gainText(x, y, Points)))
+			c.Tests = append(c.Tests, fixed.Greater(fmt.Sprintf("%s's gain over SGD is larger at %s than at 0%%", label(m), n), x, y, AccMargin, Points))
+			heads = append(heads, fmt.Sprintf("%s %s at %s vs %s at 0%%, difference %s", label(m), Points.Signed(mean(x)), n, Points.Signed(mean(y)), fixed.gainText(x, y, Points)))
 		}
 	}
 	return c, d.finish(c, heads, out)
@@ -74,10 +74,10 @@ func deepSplit(d *deepRuns, out string) (*Claim, error) {
 		j, _ := g.paired("jsam", "sgd")
 		l, _ := g.paired("lsam", "sgd")
 		c.Tests = append(c.Tests,
-			Premise(Greater(fmt.Sprintf("1-SAM has a gain over SGD to keep at %s", n), o, s, AccMargin, Points)),
-			AtLeastFraction(fmt.Sprintf("J-SAM keeps at least half of 1-SAM's gain at %s", n), j, o, s, KeepFraction, Points),
-			BelowFraction(fmt.Sprintf("L-SAM keeps less than half of 1-SAM's gain at %s", n), l, o, s, KeepFraction, Points))
-		heads = append(heads, fmt.Sprintf("gains at %s: 1-SAM %s, J-SAM %s, L-SAM %s", n, gainText(o, s, Points), gainText(j, s, Points), gainText(l, s, Points)))
+			Premise(fixed.Greater(fmt.Sprintf("1-SAM has a gain over SGD to keep at %s", n), o, s, AccMargin, Points)),
+			fixed.AtLeastFraction(fmt.Sprintf("J-SAM keeps at least half of 1-SAM's gain at %s", n), j, o, s, KeepFraction, Points),
+			fixed.BelowFraction(fmt.Sprintf("L-SAM keeps less than half of 1-SAM's gain at %s", n), l, o, s, KeepFraction, Points))
+		heads = append(heads, fmt.Sprintf("gains at %s: 1-SAM %s, J-SAM %s, L-SAM %s", n, fixed.gainText(o, s, Points), fixed.gainText(j, s, Points), fixed.gainText(l, s, Points)))
 	}
 	return c, d.finish(c, heads, out)
 }
@@ -97,10 +97,10 @@ func deepReg(d *deepRuns, out string) (*Claim, error) {
 		r, s := g.paired(ref, "sgd")
 		x, _ := g.paired("regsgd", "sgd")
 		c.Tests = append(c.Tests,
-			Premise(Greater(fmt.Sprintf("%s beats SGD at %s (a gap to narrow)", label(ref), n), r, s, AccMargin, Points)),
-			Greater(fmt.Sprintf("Reg-SGD beats SGD at %s", n), x, s, AccMargin, Points),
-			AtLeastFraction(fmt.Sprintf("Reg-SGD closes at least a quarter of the gap to %s at %s", label(ref), n), x, r, s, GapFraction, Points))
-		heads = append(heads, fmt.Sprintf("at %s: %s %s, Reg-SGD %s over SGD", n, label(ref), gainText(r, s, Points), gainText(x, s, Points)))
+			Premise(fixed.Greater(fmt.Sprintf("%s beats SGD at %s (a gap to narrow)", label(ref), n), r, s, AccMargin, Points)),
+			fixed.Greater(fmt.Sprintf("Reg-SGD beats SGD at %s", n), x, s, AccMargin, Points),
+			fixed.AtLeastFraction(fmt.Sprintf("Reg-SGD closes at least a quarter of the gap to %s at %s", label(ref), n), x, r, s, GapFraction, Points))
+		heads = append(heads, fmt.Sprintf("at %s: %s %s, Reg-SGD %s over SGD", n, label(ref), fixed.gainText(r, s, Points), fixed.gainText(x, s, Points)))
 	}
 	return c, d.finish(c, heads, out)
 }
@@ -123,8 +123,8 @@ func deepMem(d *deepRuns, out string) (*Claim, error) {
 				continue
 			}
 			a, b := pairSeeds(memBySeed(g.Runs[m]), sgdMem)
-			c.Tests = append(c.Tests, Greater(fmt.Sprintf("%s memorises later than SGD at %s", label(m), n), a, b, EpochMargin, whole))
-			heads = append(heads, fmt.Sprintf("at %s %s epoch %s vs SGD %s, later by %s", n, label(m), whole.Abs(mean(a)), whole.Abs(mean(b)), gainText(a, b, Unit{Scale: 1, Prec: 1})))
+			c.Tests = append(c.Tests, fixed.Greater(fmt.Sprintf("%s memorises later than SGD at %s", label(m), n), a, b, EpochMargin, whole))
+			heads = append(heads, fmt.Sprintf("at %s %s epoch %s vs SGD %s, later by %s", n, label(m), whole.Abs(mean(a)), whole.Abs(mean(b)), fixed.gainText(a, b, Unit{Scale: 1, Prec: 1})))
 		}
 	}
 	return c, d.finish(c, heads, out)

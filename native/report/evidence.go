@@ -34,7 +34,9 @@ func (ev *evidence) main(n int, uses func(*mainRuns) []*runSet) (*mainRuns, erro
 	if err := grow(ev.ctx, ev.pool, sets, n); err != nil {
 		return nil, err
 	}
-	return ev.mainSets.first(n), nil
+	mr := ev.mainSets.first(n)
+	mr.rule = ev.plan.Rule()
+	return mr, nil
 }
 
 // deep returns the deep run folders, read and grouped (readDeep).

@@ -71,6 +71,8 @@ type mainRuns struct {
 	// linear model, noisy and clean.
 	demoNoisy, demoClean runSet
 	linNoisy, linClean   runSet
+	// rule judges the claims built on these runs (Plan.Rule).
+	rule Rule
 }
 
 // sets returns every set of mr, to run them together and hand each its

@@ -12,9 +12,9 @@ import (
 // how many seeds, how many steps and which sweep values.
 type Plan struct {
 	// Seeds is the fewest seeds a toy claim is judged on; while an
-	// interval of its tests straddles a margin it gets SeedBatch more at
-	// a time, up to MaxSeeds (adaptSeeds).
-	Seeds, SeedBatch, MaxSeeds int
+	// interval of its tests straddles a margin its seeds double, up to
+	// MaxSeeds (Looks, adaptSeeds).
+	Seeds, MaxSeeds int
 	// FirstSeed is the first toy seed (0 in the committed report): a
 	// report from another FirstSeed is a replication on seeds the first
 	// never saw.
@@ -32,10 +32,10 @@ type Plan struct {
 }
 
 // DefaultPlan is the full report (minutes on two cores): MinSeeds seeds,
-// SeedBatch more at a time up to MaxSeeds.
+// doubled while undecided up to MaxSeeds.
 func DefaultPlan() Plan {
 	return Plan{
-		Seeds: MinSeeds, SeedBatch: SeedBatch, MaxSeeds: MaxSeeds, StepsScale: 1,
+		Seeds: MinSeeds, MaxSeeds: MaxSeeds, StepsScale: 1,
 		RhoScales:       []float64{0.25, 0.5, 1, 2, 4},
 		Noises:          []float64{0, 0.1, 0.2, 0.3, 0.4},
 		Gammas:          []float64{0, 1e-3, 1e-2, 1e-1},
@@ -47,7 +47,7 @@ func DefaultPlan() Plan {
 // steps, short sweeps. Its numbers are too noisy to judge the claims.
 func QuickPlan() Plan {
 	return Plan{
-		Seeds: 2, SeedBatch: 1, MaxSeeds: 2, StepsScale: 0.12,
+		Seeds: 2, MaxSeeds: 2, StepsScale: 0.12,
 		RhoScales:       []float64{0.5, 1, 2},
 		Noises:          []float64{0, 0.3},
 		Gammas:          []float64{0, 1e-2},
@@ -62,14 +62,32 @@ func (p Plan) Validate() error {
 		return fmt.Errorf("plan: seeds must be >= 1 (got %d)", p.Seeds)
 	case p.MaxSeeds < p.Seeds:
 		return fmt.Errorf("plan: max seeds must be >= seeds (got %d < %d)", p.MaxSeeds, p.Seeds)
-	case p.MaxSeeds > p.Seeds && p.SeedBatch < 1:
-		return fmt.Errorf("plan: seed batch must be >= 1 when max seeds exceeds seeds (got %d)", p.SeedBatch)
 	case !(p.StepsScale > 0):
 		return fmt.Errorf("plan: steps scale must be > 0 (got %g)", p.StepsScale)
 	case len(p.RhoScales) < 2 || len(p.Noises) < 2 || len(p.Gammas) < 2 || len(p.LinearRhoScales) < 2:
 		return fmt.Errorf("plan: every sweep needs at least two values")
 	}
 	return nil
+}
+
+// Looks returns the seed counts a toy claim may be judged at: Seeds,
+// doubled while below MaxSeeds, the last one cut to MaxSeeds (10, 20, 40,
+// 80 in the default plan).
+func (p Plan) Looks() []int {
+	looks := []int{p.Seeds}
+	for n := p.Seeds; n < p.MaxSeeds; {
+		n = min(2*n, p.MaxSeeds)
+		looks = append(looks, n)
+	}
+	return looks
+}
+
+// Rule returns the rule a toy claim is judged by: each look's intervals
+// at level 1-(1-Level)/k for k looks (Bonferroni), so that a claim decided
+// at whichever look comes first keeps a joint coverage of at least Level.
+// With one look it is Level itself.
+func (p Plan) Rule() Rule {
+	return Rule{Level: 1 - (1-Level)/float64(len(p.Looks()))}
 }
 
 // preset loads a preset and applies the plan's seeds and step scale.

@@ -66,25 +66,25 @@ func statCell(xs []float64, u Unit) string {
 	return fmt.Sprintf("%.*f ± %.*f", u.Prec, m*u.Scale, u.Prec, sd*u.Scale)
 }
 
-// gainCell formats the paired difference a-b: mean ± std, its Level
+// gainCell formats the paired difference a-b: mean ± std, its r.Level
 // interval and the seeds where it is positive, "+2.1 ± 2.3 [-3.6, +7.8] (3/3)".
-func gainCell(a, b []float64, u Unit) string {
+func (r Rule) gainCell(a, b []float64, u Unit) string {
 	p := NewPaired(a, b)
 	if len(p.Diff) == 0 {
 		return "n/a"
 	}
-	lo, hi := p.Interval(Level)
+	lo, hi := p.Interval(r.Level)
 	return fmt.Sprintf("%+.*f ± %.*f %s (%d/%d)", u.Prec, p.Mean()*u.Scale, u.Prec, p.Std()*u.Scale, Unit{Scale: u.Scale, Prec: u.Prec}.Interval(lo, hi), p.Wins(), len(p.Diff))
 }
 
-// gainText formats the mean paired difference a-b with its Level
+// gainText formats the mean paired difference a-b with its r.Level
 // interval, for headlines: "+2.1 pts [-3.6, +7.8]".
-func gainText(a, b []float64, u Unit) string {
+func (r Rule) gainText(a, b []float64, u Unit) string {
 	p := NewPaired(a, b)
 	if len(p.Diff) == 0 {
 		return "n/a"
 	}
-	lo, hi := p.Interval(Level)
+	lo, hi := p.Interval(r.Level)
 	return u.Signed(p.Mean()) + " " + Unit{Scale: u.Scale, Prec: u.Prec}.Interval(lo, hi)
 }
 

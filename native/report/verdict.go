@@ -39,11 +39,28 @@ const (
 	// comparison is judged on the 95% Student t interval of its mean
 	// difference (Paired.Interval).
 	Level = 0.95
-	// MinSeeds is the fewest seeds a toy claim is judged on, SeedBatch
-	// the seeds added at a time while an interval still straddles its
-	// margin, and MaxSeeds the cap (the report's default plan).
-	MinSeeds, SeedBatch, MaxSeeds = 10, 5, 30
+	// MinSeeds is the fewest seeds a toy claim is judged on and MaxSeeds
+	// the cap: while an interval still straddles its margin the seeds
+	// double, 10, 20, 40, 80 (Plan.Looks; the report's default plan).
+	MinSeeds, MaxSeeds = 10, 80
 )
+
+// Rule judges paired comparisons at one confidence level. A claim looked
+// at once (the deep claims, whose seeds are fixed) is judged at Level; a
+// toy claim that may be looked at after each doubling of its seeds is
+// judged at Plan.Rule's level, Level corrected for the looks, so that
+// stopping at the first decided look still leaves every claim's intervals
+// a joint chance of at least Level to hold the true means.
+type Rule struct {
+	// Level is the confidence level of every interval the rule draws.
+	Level float64
+}
+
+// fixed is the rule of a comparison looked at once.
+var fixed = Rule{Level: Level}
+
+// percent states r's level for the report, e.g. "95%" or "98.75%".
+func (r Rule) percent() string { return fmt.Sprintf("%.4g%%", 100*r.Level) }
 
 // most reports whether k of n is at least MostFraction (false for n == 0).
 func most(k, n int) bool { return n > 0 && float64(k) >= MostFraction*float64(n)-1e-9 }
@@ -191,25 +208,25 @@ func outcome(t Test) string {
 
 // intervalDetail states the mean and interval of p, t's outcome against
 // margin, and the seeds where the difference is positive.
-func intervalDetail(t Test, p Paired, margin float64, u Unit) string {
-	lo, hi := p.Interval(Level)
+func (r Rule) intervalDetail(t Test, p Paired, margin float64, u Unit) string {
+	lo, hi := p.Interval(r.Level)
 	rule := "need above " + u.Signed(margin)
 	if margin > 0 {
 		rule += ", inside ±" + u.Abs(margin) + " is no difference"
 	}
-	return fmt.Sprintf("mean %s, %.0f%% t interval %s over %d seeds: %s (%s); positive in %d/%d seeds",
-		u.Signed(p.Mean()), 100*Level, u.Interval(lo, hi), len(p.Diff), outcome(t), rule, p.Wins(), len(p.Diff))
+	return fmt.Sprintf("mean %s, %s t interval %s over %d seeds: %s (%s); positive in %d/%d seeds",
+		u.Signed(p.Mean()), r.percent(), u.Interval(lo, hi), len(p.Diff), outcome(t), rule, p.Wins(), len(p.Diff))
 }
 
-// Greater tests "a exceeds b by more than margin": the Level interval of
+// Greater tests "a exceeds b by more than margin": the r.Level interval of
 // the mean paired difference a-b must lie above margin (judge). unit
 // scales the numbers in Detail (100 with "pts" for accuracies).
-func Greater(name string, a, b []float64, margin float64, u Unit) Test {
+func (r Rule) Greater(name string, a, b []float64, margin float64, u Unit) Test {
 	u = u.finer()
 	p := NewPaired(a, b)
-	lo, hi := p.Interval(Level)
+	lo, hi := p.Interval(r.Level)
 	t := judge(Test{Name: name, N: len(p.Diff)}, lo, hi, margin)
-	t.Detail = intervalDetail(t, p, margin, u)
+	t.Detail = r.intervalDetail(t, p, margin, u)
 	return t
 }
 
@@ -224,41 +241,41 @@ func scaledGains(x, y, base []float64, frac float64) (gx, gy []float64) {
 }
 
 // AtLeastFraction tests "a recovers at least frac of ref's gain over
-// base": the Level interval of the mean of (a-base) - frac*(ref-base),
+// base": the r.Level interval of the mean of (a-base) - frac*(ref-base),
 // paired by seed, must lie above 0.
-func AtLeastFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
+func (r Rule) AtLeastFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
 	u = u.finer()
 	ga, gr := NewPaired(a, base), NewPaired(ref, base)
 	p := NewPaired(scaledGains(a, ref, base, frac))
-	lo, hi := p.Interval(Level)
+	lo, hi := p.Interval(r.Level)
 	t := judge(Test{Name: name, N: len(p.Diff)}, lo, hi, 0)
 	t.Detail = fmt.Sprintf("gain %s vs reference gain %s: %s of it (need >= %.0f%%); gain minus %.0f%% of the reference gain: %s",
-		u.Signed(ga.Mean()), u.Signed(gr.Mean()), pct(ga.Mean(), gr.Mean()), 100*frac, 100*frac, intervalDetail(t, p, 0, u))
+		u.Signed(ga.Mean()), u.Signed(gr.Mean()), pct(ga.Mean(), gr.Mean()), 100*frac, 100*frac, r.intervalDetail(t, p, 0, u))
 	return t
 }
 
 // BelowFraction tests "a recovers less than frac of ref's gain over base":
-// the Level interval of the mean of frac*(ref-base) - (a-base), paired by
+// the r.Level interval of the mean of frac*(ref-base) - (a-base), paired by
 // seed, must lie above 0.
-func BelowFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
+func (r Rule) BelowFraction(name string, a, ref, base []float64, frac float64, u Unit) Test {
 	u = u.finer()
 	ga, gr := NewPaired(a, base), NewPaired(ref, base)
 	x, y := scaledGains(a, ref, base, frac)
 	p := NewPaired(y, x)
-	lo, hi := p.Interval(Level)
+	lo, hi := p.Interval(r.Level)
 	t := judge(Test{Name: name, N: len(p.Diff)}, lo, hi, 0)
 	t.Detail = fmt.Sprintf("gain %s vs reference gain %s: %s of it (need < %.0f%%); %.0f%% of the reference gain minus the gain: %s",
-		u.Signed(ga.Mean()), u.Signed(gr.Mean()), pct(ga.Mean(), gr.Mean()), 100*frac, 100*frac, intervalDetail(t, p, 0, u))
+		u.Signed(ga.Mean()), u.Signed(gr.Mean()), pct(ga.Mean(), gr.Mean()), 100*frac, 100*frac, r.intervalDetail(t, p, 0, u))
 	return t
 }
 
-// Within tests "a-b is small": the Level interval of the mean paired
+// Within tests "a-b is small": the r.Level interval of the mean paired
 // difference must lie inside [-bound, +bound]. It fails for good when the
 // interval lies wholly outside, and is open when it straddles a bound.
-func Within(name string, a, b []float64, bound float64, u Unit) Test {
+func (r Rule) Within(name string, a, b []float64, bound float64, u Unit) Test {
 	u = u.finer()
 	p := NewPaired(a, b)
-	lo, hi := p.Interval(Level)
+	lo, hi := p.Interval(r.Level)
 	t := Test{Name: name, N: len(p.Diff)}
 	switch {
 	case lo >= -bound && hi <= bound:
@@ -271,23 +288,23 @@ func Within(name string, a, b []float64, bound float64, u Unit) Test {
 	if t.Open {
 		word = "straddles a bound: undecided"
 	}
-	t.Detail = fmt.Sprintf("mean %s, %.0f%% t interval %s over %d seeds, %s (need inside ±%s)", u.Signed(p.Mean()), 100*Level, u.Interval(lo, hi), len(p.Diff), word, u.Abs(bound))
+	t.Detail = fmt.Sprintf("mean %s, %s t interval %s over %d seeds, %s (need inside ±%s)", u.Signed(p.Mean()), r.percent(), u.Interval(lo, hi), len(p.Diff), word, u.Abs(bound))
 	return t
 }
 
-// adaptSeeds calls try with n = lo seeds, then with batch more at a time,
-// never beyond hi, while try reports its tests undecided (Decided), and
-// returns the last n: the seeds the claim needed, or hi where it is still
-// undecided. The seeds are always 0 to n-1, so a rerun stops at the same n.
-func adaptSeeds(lo, batch, hi int, try func(n int) (decided bool, err error)) (int, error) {
-	n := lo
-	for {
+// adaptSeeds calls try with each seed count of looks in turn while try
+// reports its tests undecided (Decided), and returns the last count: the
+// seeds the claim needed, or the last look's where it is still undecided.
+// The seeds are always the plan's first n, so a rerun stops at the same n.
+func adaptSeeds(looks []int, try func(n int) (decided bool, err error)) (int, error) {
+	n := 0
+	for _, n = range looks {
 		decided, err := try(n)
-		if err != nil || decided || n >= hi || batch <= 0 {
+		if err != nil || decided {
 			return n, err
 		}
-		n = min(n+batch, hi)
 	}
+	return n, nil
 }
 
 // Below tests x < bound (a scalar check, e.g. a numerical error); what

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -111,7 +112,7 @@ func TestGreater(t *testing.T) {
 		{"NaN pairs skipped", append(seedsPlus(base, 0.03)[:9], math.NaN()), 0.01, outcome{pass: true}},
 	}
 	for _, c := range cases {
-		got := Greater(c.name, c.a, base[:len(c.a)], c.margin, Points)
+		got := fixed.Greater(c.name, c.a, base[:len(c.a)], c.margin, Points)
 		if (outcome{got.Pass, got.Open, got.Null}) != c.want {
 			t.Errorf("%s: pass %v open %v null %v, want %+v (%s)", c.name, got.Pass, got.Open, got.Null, c.want, got.Detail)
 		}
@@ -169,33 +170,39 @@ func TestWithin(t *testing.T) {
 		{"straddling", seedsPlus(base, 0.03, -0.02, 0.025, -0.01), false, true},
 	}
 	for _, c := range cases {
-		got := Within(c.name, c.a, base, 0.01, Points)
+		got := fixed.Within(c.name, c.a, base, 0.01, Points)
 		if got.Pass != c.pass || got.Open != c.open {
 			t.Errorf("%s: pass %v open %v, want %v %v (%s)", c.name, got.Pass, got.Open, c.pass, c.open, got.Detail)
 		}
 	}
 }
 
-// The adaptive seed loop adds a batch at a time while the tests are open,
-// stops at the cap, and asks for the same seeds on a rerun.
+// adaptSeeds stops at the first decided look, stops at the cap, and asks
+// for the same seeds on a rerun; Plan.Looks doubles the seeds and cuts
+// the last look at the cap.
 func TestAdaptSeeds(t *testing.T) {
 	cases := []struct {
-		name          string
-		lo, batch, hi int
-		decidedFrom   int // try reports decided from this n on (0: never)
-		want          int
-		asked         []int
+		name        string
+		lo, hi      int
+		decidedFrom int // try reports decided from this n on (0: never)
+		want        int
+		asked       []int
 	}{
-		{"decided at once", 10, 5, 30, 10, 10, []int{10}},
-		{"decided after two batches", 10, 5, 30, 20, 20, []int{10, 15, 20}},
-		{"never decided: stops at the cap", 10, 5, 30, 0, 30, []int{10, 15, 20, 25, 30}},
-		{"the last batch is cut at the cap", 10, 7, 30, 0, 30, []int{10, 17, 24, 30}},
-		{"minimum at the cap", 2, 1, 2, 0, 2, []int{2}},
+		{"decided at once", 10, 80, 10, 10, []int{10}},
+		{"decided at the second doubling", 10, 80, 40, 40, []int{10, 20, 40}},
+		{"decided between looks: the next look", 10, 80, 30, 40, []int{10, 20, 40}},
+		{"never decided: stops at the cap", 10, 80, 0, 80, []int{10, 20, 40, 80}},
+		{"the last look is cut at the cap", 10, 30, 0, 30, []int{10, 20, 30}},
+		{"minimum at the cap", 2, 2, 0, 2, []int{2}},
 	}
 	for _, c := range cases {
+		p := Plan{Seeds: c.lo, MaxSeeds: c.hi}
+		if got := p.Looks(); !slices.Equal(got, c.asked) && c.decidedFrom == 0 {
+			t.Errorf("%s: looks %v, want %v", c.name, got, c.asked)
+		}
 		for range 2 { // a rerun asks for the same seeds
 			var asked []int
-			n, err := adaptSeeds(c.lo, c.batch, c.hi, func(n int) (bool, error) {
+			n, err := adaptSeeds(p.Looks(), func(n int) (bool, error) {
 				asked = append(asked, n)
 				return c.decidedFrom > 0 && n >= c.decidedFrom, nil
 			})
@@ -206,8 +213,35 @@ func TestAdaptSeeds(t *testing.T) {
 	}
 	// An error stops the loop.
 	calls := 0
-	if _, err := adaptSeeds(10, 5, 30, func(int) (bool, error) { calls++; return false, errors.New("x") }); err == nil || calls != 1 {
+	if _, err := adaptSeeds([]int{10, 20}, func(int) (bool, error) { calls++; return false, errors.New("x") }); err == nil || calls != 1 {
 		t.Errorf("error: %v after %d calls, want an error after 1", err, calls)
+	}
+}
+
+// Plan.Rule corrects the level for the looks: one look is Level itself,
+// four looks 1-0.05/4; a sample whose 95% interval clears the margin at
+// one look but not at the corrected level is left open by the plan's rule.
+func TestPlanRule(t *testing.T) {
+	cases := []struct {
+		seeds, max int
+		want       float64
+	}{{2, 2, Level}, {10, 20, 1 - (1-Level)/2}, {10, 80, 1 - (1-Level)/4}, {10, 30, 1 - (1-Level)/3}}
+	for _, c := range cases {
+		if got := (Plan{Seeds: c.seeds, MaxSeeds: c.max}).Rule().Level; math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("plan %d..%d: level %v, want %v", c.seeds, c.max, got, c.want)
+		}
+	}
+	// Ten paired gains of mean 3 pts, sd 2.4 pts: the 95% interval's lower
+	// end is about 1.3 pts (above the 1-pt margin), the 98.75% one's 0.6.
+	a := []float64{0.06, 0.01, 0.03, 0.055, 0.0, 0.04, 0.02, 0.065, 0.01, 0.01}
+	b := make([]float64, len(a))
+	once := fixed.Greater("x", a, b, AccMargin, Points)
+	four := DefaultPlan().Rule().Greater("x", a, b, AccMargin, Points)
+	if !once.Pass || four.Pass || !four.Open {
+		t.Errorf("one look pass %v; four looks pass %v open %v; want a pass at 95%% and an open test at 98.75%%\n%s\n%s", once.Pass, four.Pass, four.Open, once.Detail, four.Detail)
+	}
+	if !strings.Contains(four.Detail, "98.75% t interval") || !strings.Contains(once.Detail, "95% t interval") {
+		t.Errorf("details do not state their levels:\n%s\n%s", once.Detail, four.Detail)
 	}
 }
 
@@ -246,10 +280,10 @@ func TestFractions(t *testing.T) {
 		{"beats the reference", []float64{0.95, 0.95, 0.95}, true, false},
 	}
 	for _, c := range cases {
-		if got := AtLeastFraction(c.name, c.x, one, sgd, 0.5, Points); got.Pass != c.atLeast {
+		if got := fixed.AtLeastFraction(c.name, c.x, one, sgd, 0.5, Points); got.Pass != c.atLeast {
 			t.Errorf("%s: AtLeastFraction = %v, want %v (%s)", c.name, got.Pass, c.atLeast, got.Detail)
 		}
-		if got := BelowFraction(c.name, c.x, one, sgd, 0.5, Points); got.Pass != c.belowNot {
+		if got := fixed.BelowFraction(c.name, c.x, one, sgd, 0.5, Points); got.Pass != c.belowNot {
 			t.Errorf("%s: BelowFraction = %v, want %v (%s)", c.name, got.Pass, c.belowNot, got.Detail)
 		}
 	}

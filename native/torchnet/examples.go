@@ -227,10 +227,22 @@ func (o atOps) norm(l normL, x *ts.Tensor) *ts.Tensor {
 	if !l.enabled {
 		return x
 	}
-	if o.G == nil && l.kind != "bn" {
-		return o.f.norm(l, x)
+	if l.kind == "bn" {
+		return o.f.affine(o.f.normalise(l, x), o.perExample(l.w), o.perExample(l.b))
 	}
-	return o.f.affine(o.f.normalise(l, x), o.perExample(l.w), o.perExample(l.b))
+	y := o.f.norm(l, x)
+	if o.G == nil {
+		return y
+	}
+	// The affine map is linear in its parameters: the shared, fused norm at
+	// w plus c_k (xh_k gamma'_k + beta'_k), G_k = (gamma'_k, beta'_k). The
+	// normalised xh is recomputed for the second term and multiplied by
+	// constants, so autograd saves no activation for it beyond the norm's
+	// statistics (the per-example affine over xh saved xh for every norm).
+	f := o.f
+	scale := f.keep(o.G[l.w].MustMul(o.cview(o.G[l.w]), false))
+	shift := f.keep(o.G[l.b].MustMul(o.cview(o.G[l.b]), false))
+	return f.keep(y.MustAdd(f.affine(f.normalise(l, x), scale, shift), false))
 }
 
 // linear adds c_k G_k h'_k = c_k (h_k . h'_k + 1) delta_k to the shared
@@ -365,10 +377,15 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 	e.G, e.lin, e.ghost = make(Vec, len(w)), map[int]linGrad{}, map[int]ghostGrad{}
 	for _, p := range *o.probes {
 		key := p.key
+		// Each layer's squares are all that outlives its iteration: its
+		// temporaries (a squared G_k, the unfolded inputs and Grams of the
+		// ghost norms) are freed before the next layer's are made.
+		mark := f.scope()
 		if p.kind == 'n' { // the leaves' gradients: dgamma_k, dbeta_k [n,C]
 			l := p.norm
 			e.G[l.w], e.G[l.b] = p.gamma.MustGrad(false), p.beta.MustGrad(false)
-			sq = append(sq, sumRows(e.G[l.w]), sumRows(e.G[l.b]))
+			s := f.keep(sumRows(e.G[l.w]).MustAdd(sumRows(e.G[l.b]), false))
+			sq = append(sq, f.endScope(mark, s))
 			continue
 		}
 		d := f.keep(p.delta.MustGrad(false))
@@ -395,6 +412,7 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 			hh := f.keep(sumRows(g.h).MustAddScalar(f.scalar(1), false))
 			sq = append(sq, f.keep(sumRows(g.delta).MustMul(hh, false)))
 		}
+		sq[len(sq)-1] = f.endScope(mark, sq[len(sq)-1])
 	}
 	st := f.keep(ts.MustStack(sq, 0))
 	tot := f.keep(st.MustSumDimIntlist([]int64{0}, false, gotch.Float, false))

@@ -31,7 +31,7 @@ func claim1(mr *mainRuns, out string) (*Claim, error) {
 	}
 	c := &Claim{Title: "SAM and 1-SAM reach a higher early-stopping test accuracy under label noise",
 		Statement: "With label noise, SAM and above all 1-SAM reach a higher best (early-stopping) test accuracy than SGD; without noise the gap is small.",
-		Rule:      "Each \"beats\" test: the 95% t interval of the mean paired gain (same seed, same data and initial weights) lies above the margin; each \"small\" test: the interval of the clean gain lies inside ± the bound. Holds when every test of every setting passes, mixed when some do; when none does, no difference if every interval lies inside its margin, inconclusive if one straddles it.",
+		Rule:      "Each \"beats\" test: the t interval at the claim's level of the mean paired gain (same seed, same data and initial weights) lies above the margin; each \"small\" test: the interval of the clean gain lies inside ± the bound. Holds when every test of every setting passes, mixed when some do; when none does, no difference if every interval lies inside its margin, inconclusive if one straddles it.",
 	}
 	var set, heads []string
 	var panels [][]*panel

@@ -44,7 +44,7 @@ func claim2(mr *mainRuns, out string) (*Claim, error) {
 		mr.rule.Greater("SAM has memorised fewer flipped labels than SGD at the last step", flip("sgd"), flip("sam"), AccMargin, Points),
 		mr.rule.Greater("1-SAM has memorised fewer flipped labels than SGD at the last step", flip("sgd"), flip("1sam"), AccMargin, Points),
 	}
-	c.Rule = "Paired over seeds: the 95% t interval of the mean difference lies above 1 pt. Holds when all four tests pass, mixed when some do; when none does, no difference if every interval lies inside ±1 pt, inconclusive if one straddles a margin."
+	c.Rule = "Paired over seeds: the t interval at the claim's level of the mean difference lies above 1 pt. Holds when all four tests pass, mixed when some do; when none does, no difference if every interval lies inside ±1 pt, inconclusive if one straddles a margin."
 	c.Headline = fmt.Sprintf("clean − flipped gap over SGD's %s: SAM %s, 1-SAM %s; flipped labels memorised, SGD %s, fewer by SAM %s, by 1-SAM %s",
 		Points.Abs(mean(gap("sgd"))), mr.rule.gainText(gap("sam"), gap("sgd"), Points), mr.rule.gainText(gap("1sam"), gap("sgd"), Points), Points.Abs(mean(flip("sgd"))), mr.rule.gainText(flip("sgd"), flip("sam"), Points), mr.rule.gainText(flip("sgd"), flip("1sam"), Points))
 	return c, nil

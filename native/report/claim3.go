@@ -125,7 +125,7 @@ func claim3(ctx context.Context, p *pool, plan Plan, seeds int, out string) (*Cl
 	if excluded > 0 {
 		cl.Notes = append(cl.Notes, fmt.Sprintf("%d of %d example snapshots with |margin| > %g are left out of the closed-form comparison: there the float64 residual sigmoid(f) - t loses relative precision.", excluded, excluded+used, MarginLimit))
 	}
-	cl.Rule = "Holds when every test passes: the identity to 1e-6 relative error, the ratio >= 1, its rank correlation with the margin above 0.5, clean examples up-weighted more than flipped ones (the 95% t interval of the mean paired difference of log ratios above 0), and the decay step of the clean/flipped gradient-norm ratio (the first recorded step where it falls below " + fmtG(DecayThreshold) + "; the last step if never) strictly increasing in rho, on the mean and in two thirds of the seeds."
+	cl.Rule = "Holds when every test passes: the identity to 1e-6 relative error, the ratio >= 1, its rank correlation with the margin above 0.5, clean examples up-weighted more than flipped ones (the t interval (at the claim's level) of the mean paired difference of log ratios above 0), and the decay step of the clean/flipped gradient-norm ratio (the first recorded step where it falls below " + fmtG(DecayThreshold) + "; the last step if never) strictly increasing in rho, on the mean and in two thirds of the seeds."
 	cl.Headline = fmt.Sprintf("closed form matched to %.1g; clean/flipped gradient-norm ratio decays below %g at steps %v for rho %v", maxErr, DecayThreshold, means, rhos)
 	return cl, nil
 }

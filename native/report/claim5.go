@@ -35,7 +35,7 @@ func claim5(mr *mainRuns, out string) (*Claim, error) {
 		mr.rule.AtLeastFraction("J-SAM recovers at least half of 1-SAM's gain", b("jsam"), b("1sam"), b("sgd"), KeepFraction, Points),
 		mr.rule.BelowFraction("L-SAM recovers less than half of 1-SAM's gain", b("lsam"), b("1sam"), b("sgd"), KeepFraction, Points),
 	}
-	c.Rule = "Premise: the 95% t interval of 1-SAM's paired gain over SGD lies above 1 pt (otherwise the claim is inconclusive here). \"Most\" is read as at least half of 1-SAM's gain: the 95% t interval of J-SAM's gain minus half of 1-SAM's, paired by seed, lies above 0 (for L-SAM: half of 1-SAM's gain minus L-SAM's above 0)."
+	c.Rule = "Premise: the t interval at the claim's level of 1-SAM's paired gain over SGD lies above 1 pt (otherwise the claim is inconclusive here). \"Most\" is read as at least half of 1-SAM's gain: the t interval at the claim's level of J-SAM's gain minus half of 1-SAM's, paired by seed, lies above 0 (for L-SAM: half of 1-SAM's gain minus L-SAM's above 0)."
 	g := func(m string) string { return mr.rule.gainText(b(m), b("sgd"), Points) }
 	c.Headline = fmt.Sprintf("gains over SGD: 1-SAM %s, J-SAM %s, L-SAM %s", g("1sam"), g("jsam"), g("lsam"))
 	return c, nil

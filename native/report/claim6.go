@@ -49,7 +49,7 @@ func claim6(mr *mainRuns, out string) (*Claim, error) {
 		mr.rule.Greater("SAM's final ||W_last|| is smaller than SGD's", red("sam", finalLast), zero, NormMargin, Percent),
 		mr.rule.Greater("SAM's final mean ||h|| is smaller than SGD's", red("sam", finalHidden), zero, NormMargin, Percent),
 	}
-	c.Rule = "Relative reduction (SGD − method)/SGD at the last step, paired by seed: its 95% t interval must lie above 5% (inside ±5% is no difference)."
+	c.Rule = "Relative reduction (SGD − method)/SGD at the last step, paired by seed: its t interval at the claim's level must lie above 5% (inside ±5% is no difference)."
 	r := func(m string, f func([]train.Metrics) float64) string {
 		return mr.rule.gainText(red(m, f), zero, Percent)
 	}

@@ -106,7 +106,7 @@ func claim7(mr *mainRuns, out string) (*Claim, error) {
 		mr.rule.AtLeastFraction("selected Reg-SGD closes at least a quarter of the gap to "+refName+" on the held-out seeds", held(regSel), held(ref), held(sgd), GapFraction, Points),
 		mr.rule.Greater("the preset's Reg-SGD beats SGD (all seeds, no selection)", preset, sgd, AccMargin, Points),
 	}
-	c.Rule = "Premise: the 95% t interval of a SAM variant's paired gain over SGD lies above 1 pt (else inconclusive). Then the interval of Reg-SGD's gain must lie above 1 pt, and that of its gain minus 25% of the SAM variant's above 0 (it closes at least 25% of the gap; the paper: 17 pts narrowed to 9, about half)."
+	c.Rule = "Premise: the t interval at the claim's level of a SAM variant's paired gain over SGD lies above 1 pt (else inconclusive). Then the interval of Reg-SGD's gain must lie above 1 pt, and that of its gain minus 25% of the SAM variant's above 0 (it closes at least 25% of the gap; the paper: 17 pts narrowed to 9, about half)."
 	c.Headline = fmt.Sprintf("held-out gains over SGD: %s %s, selected Reg-SGD %s; preset Reg-SGD %s (all seeds)", refName,
 		mr.rule.gainText(held(ref), held(sgd), Points), mr.rule.gainText(held(regSel), held(sgd), Points), mr.rule.gainText(preset, sgd, Points))
 	return c, nil

@@ -60,7 +60,7 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 		pr.line(t)
 		half := (len(mr.rho) + 1) / 2
 		tests = append(tests, Test{Name: label(m) + " beats SGD over a range of rho", Pass: wins >= half, Open: wins < half && wins+open >= half, N: len(sgdNoisy),
-			Detail: fmt.Sprintf("beats SGD (95%% t interval of the paired gain above 1 pt) at %d of %d rho values, undecided at %d (need >= %d)", wins, len(mr.rho), open, half)})
+			Detail: fmt.Sprintf("beats SGD (%s t interval of the paired gain above 1 pt) at %d of %d rho values, undecided at %d (need >= %d)", mr.rule.percent(), wins, len(mr.rho), open, half)})
 	}
 	lo, hi := pr.X.Min, pr.X.Max
 	pr.line(trace{Label: "SGD", Color: palette.Method("sgd"), Dashed: true, X: []float64{lo, hi}, Y: []float64{mean(sgdNoisy), mean(sgdNoisy)}})
@@ -103,7 +103,7 @@ func claim8(mr *mainRuns, out string) (*Claim, error) {
 		}
 	}
 	c.Tests = tests
-	c.Rule = "Range of rho: the method beats SGD (the 95% t interval of the paired gain above 1 pt, as in claim 1) at at least half of the rho values; undecided while the open intervals could still make half. Growth with noise: the 95% t interval of the per-seed gain over SGD at the highest noise rate minus the gain at the lowest lies above 1 pt."
+	c.Rule = "Range of rho: the method beats SGD (the t interval at the claim's level of the paired gain above 1 pt, as in claim 1) at at least half of the rho values; undecided while the open intervals could still make half. Growth with noise: the t interval at the claim's level of the per-seed gain over SGD at the highest noise rate minus the gain at the lowest lies above 1 pt."
 	one := func(i int) string {
 		return mr.rule.gainText(bestOf(mr.noise[i].res, "1sam"), bestOf(mr.noise[i].res, "sgd"), Points)
 	}

@@ -39,7 +39,7 @@ func (rep *Report) header(w io.Writer, lead string) {
 
 // VerdictTable writes the claim-by-claim verdict table.
 func (rep *Report) VerdictTable(w io.Writer, link bool) {
-	fmt.Fprintln(w, "| # | claim | verdict | seeds | numbers (mean over seeds, [95% interval] of a difference) |")
+	fmt.Fprintln(w, "| # | claim | verdict | seeds | numbers (mean over seeds, [interval at the claim's level] of a difference) |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, c := range rep.Claims {
 		title := c.Title

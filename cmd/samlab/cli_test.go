@@ -122,6 +122,8 @@ func TestBadInputReport(t *testing.T) {
 		{[]string{"report", "--workers", "-3", "--out", "r"}, 1, "-workers must be in [0, 1000]"},
 		{[]string{"report", "--seeds", "12", "--max-seeds", "11", "--out", "r"}, 1, "-max-seeds 11: plan: max seeds must be >= seeds (got 11 < 12)"},
 		{[]string{"report", "now", "--out", "r"}, 2, `unexpected argument "now"`},
+		{[]string{"report", "--claims", "5,9", "--out", "r"}, 1, `-claims 5,9: report: unknown claim "9" (the claims are 1, 2, 3, 4, 5, 6, 7, 8, D1, D2, D3, D4, D5)`},
+		{[]string{"report", "--claims", "5", "--docs", "d", "--out", "r"}, 1, "-claims 5 with -docs d: the docs copy needs every claim"},
 		{[]string{"report", "--deep", "nowhere", "--out", "r"}, 1, "-deep: deep: lstat nowhere: no such file or directory"},
 		{[]string{"report", "--out", "/proc/r"}, 1, "-out /proc/r"},
 	})

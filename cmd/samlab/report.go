@@ -29,7 +29,8 @@ func runReport(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 0, "parallel runs (default: number of CPUs)")
 	docs := fs.String("docs", "", "also write <dir>/report.md and <dir>/figures/ (the README copy), e.g. docs")
 	quiet := fs.Bool("quiet", false, "no progress lines")
-	var deep listFlag
+	var deep, only listFlag
+	fs.Var(&only, "claims", "build only these claims (IDs such as 5 or D1; repeat or separate with commas): a follow-up on a few claims, e.g. at a larger -max-seeds; not with -docs")
 	fs.Var(&deep, "deep", "deep-network run folder (config.yaml + metrics.csv) or a folder holding them; repeat or separate with commas")
 	deepRunData := fs.String("deep-run", "", "first train the small deep grid on this dataset (fashion-mnist, mnist, cifar10) with the native CLI (LibTorch build), then report it")
 	deepSize := addDeepFlags(fs)
@@ -71,6 +72,12 @@ func runReport(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if err := report.CheckClaims(only); err != nil {
+		return fmt.Errorf("-claims %s: %w", strings.Join(only, ","), err)
+	}
+	if len(only) > 0 && *docs != "" {
+		return fmt.Errorf("-claims %s with -docs %s: the docs copy needs every claim", strings.Join(only, ","), *docs)
+	}
 	if err := checkWritable(*out); err != nil {
 		return fmt.Errorf("-out %s: %w", *out, err)
 	}
@@ -98,7 +105,7 @@ func runReport(ctx context.Context, args []string) error {
 		}
 		deep = append(deep, dirs...)
 	}
-	opts := report.Options{Out: *out, Plan: plan, Quick: *quick, Workers: *workers, Deep: deep,
+	opts := report.Options{Out: *out, Plan: plan, Quick: *quick, Workers: *workers, Deep: deep, Claims: only,
 		Command: "samlab report " + strings.Join(args, " "), Log: os.Stderr}
 	if *quiet {
 		opts.Log = nil

@@ -1,5 +1,11 @@
 package report
 
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
 // claimEntry is one claim of the report: its ID and how it is built from
 // the evidence.
 type claimEntry struct {
@@ -96,4 +102,18 @@ func buildClaims(ev *evidence, want func(claimEntry) bool) ([]*Claim, error) {
 		cs = append(cs, c)
 	}
 	return cs, nil
+}
+
+// CheckClaims reports an ID in ids that names no claim of the report.
+func CheckClaims(ids []string) error {
+	var known []string
+	for _, e := range claimList {
+		known = append(known, e.ID)
+	}
+	for _, id := range ids {
+		if !slices.Contains(known, id) {
+			return fmt.Errorf("report: unknown claim %q (the claims are %s)", id, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }

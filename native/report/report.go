@@ -34,6 +34,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/samlab/samlab/native/configfile"
@@ -52,6 +53,10 @@ type Options struct {
 	// Deep lists deep-network run folders (or folders holding them), each
 	// with config.yaml and metrics.csv; empty: no deep section.
 	Deep []string
+	// Claims, when not empty, names the only claims to build ("5", "D1"):
+	// a follow-up on a few claims at another plan. CheckClaims names an
+	// unknown one.
+	Claims []string
 	// Command is the command line printed in the report.
 	Command string
 	// Log receives progress lines (nil: none).
@@ -84,6 +89,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err := opts.Plan.Validate(); err != nil {
 		return nil, err
 	}
+	if err := CheckClaims(opts.Claims); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("report: create output folder: %w", err)
 	}
@@ -91,7 +99,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	cpu0, load0 := cpuTime(), loadAvg()
 	p := newPool(opts.Workers, opts.Log)
 	ev := &evidence{ctx: ctx, pool: p, plan: opts.Plan, out: opts.Out, deepPaths: opts.Deep}
-	claims, err := buildClaims(ev, func(e claimEntry) bool { return !e.Deep || len(opts.Deep) > 0 })
+	claims, err := buildClaims(ev, func(e claimEntry) bool {
+		return (!e.Deep || len(opts.Deep) > 0) && (len(opts.Claims) == 0 || slices.Contains(opts.Claims, e.ID))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -166,3 +166,23 @@ func checkPNG(t *testing.T, path string) {
 		t.Errorf("%s looks blank: %d colours, %d of %d sampled pixels not white", path, len(colours), ink, total)
 	}
 }
+
+// Options.Claims builds only the named claims (here claim 4, whose runs are
+// seconds), and an unknown ID is refused before anything is written.
+func TestOnlyClaims(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r")
+	rep, err := Run(context.Background(), Options{Out: out, Plan: QuickPlan(), Quick: true, Claims: []string{"4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Claims) != 1 || rep.Claims[0].ID != "4" || rep.Claims[0].Verdict != Holds {
+		t.Errorf("claims %v, want claim 4 alone, holding", rep.Claims)
+	}
+	bad := filepath.Join(t.TempDir(), "bad")
+	if _, err := Run(context.Background(), Options{Out: bad, Plan: QuickPlan(), Claims: []string{"4", "12"}}); err == nil || !strings.Contains(err.Error(), `unknown claim "12"`) {
+		t.Errorf("claim 12: %v, want an unknown-claim error", err)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Error("an unknown claim created the output folder")
+	}
+}

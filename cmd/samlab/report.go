@@ -25,7 +25,7 @@ func runReport(ctx context.Context, args []string) error {
 	quick := fs.Bool("quick", false, "smoke test: 2 seeds, about an eighth of the steps, short sweeps (a few seconds to a minute)")
 	seeds := fs.Int("seeds", 0, "fewest seeds a toy claim is judged on (default 10, quick 2)")
 	firstSeed := fs.Int("first-seed", 0, "first toy seed (default 0, as the committed report); another value replicates the report on seeds it never saw")
-	maxSeeds := fs.Int("max-seeds", 0, "most seeds a toy claim gets while an interval straddles its margin; its seeds double up to it (default 80, quick 2; at least -seeds)")
+	maxSeeds := fs.Int("max-seeds", 0, "most seeds a toy claim gets while an interval straddles its margin; its seeds double up to it (default 160, quick 2; at least -seeds)")
 	workers := fs.Int("workers", 0, "parallel runs (default: number of CPUs)")
 	docs := fs.String("docs", "", "also write <dir>/report.md and <dir>/figures/ (the README copy), e.g. docs")
 	quiet := fs.Bool("quiet", false, "no progress lines")

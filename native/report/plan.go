@@ -72,7 +72,7 @@ func (p Plan) Validate() error {
 
 // Looks returns the seed counts a toy claim may be judged at: Seeds,
 // doubled while below MaxSeeds, the last one cut to MaxSeeds (10, 20, 40,
-// 80 in the default plan).
+// 80, 160 in the default plan).
 func (p Plan) Looks() []int {
 	looks := []int{p.Seeds}
 	for n := p.Seeds; n < p.MaxSeeds; {

@@ -41,8 +41,8 @@ const (
 	Level = 0.95
 	// MinSeeds is the fewest seeds a toy claim is judged on and MaxSeeds
 	// the cap: while an interval still straddles its margin the seeds
-	// double, 10, 20, 40, 80 (Plan.Looks; the report's default plan).
-	MinSeeds, MaxSeeds = 10, 80
+	// double, 10, 20, 40, 80, 160 (Plan.Looks; the report's default plan).
+	MinSeeds, MaxSeeds = 10, 160
 )
 
 // Rule judges paired comparisons at one confidence level. A claim looked
@@ -59,7 +59,7 @@ type Rule struct {
 // fixed is the rule of a comparison looked at once.
 var fixed = Rule{Level: Level}
 
-// percent states r's level for the report, e.g. "95%" or "98.75%".
+// percent states r's level for the report, e.g. "95%" or "99%".
 func (r Rule) percent() string { return fmt.Sprintf("%.4g%%", 100*r.Level) }
 
 // most reports whether k of n is at least MostFraction (false for n == 0).

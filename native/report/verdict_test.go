@@ -225,7 +225,7 @@ func TestPlanRule(t *testing.T) {
 	cases := []struct {
 		seeds, max int
 		want       float64
-	}{{2, 2, Level}, {10, 20, 1 - (1-Level)/2}, {10, 80, 1 - (1-Level)/4}, {10, 30, 1 - (1-Level)/3}}
+	}{{2, 2, Level}, {10, 20, 1 - (1-Level)/2}, {10, 80, 1 - (1-Level)/4}, {10, 30, 1 - (1-Level)/3}, {MinSeeds, MaxSeeds, 1 - (1-Level)/5}}
 	for _, c := range cases {
 		if got := (Plan{Seeds: c.seeds, MaxSeeds: c.max}).Rule().Level; math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("plan %d..%d: level %v, want %v", c.seeds, c.max, got, c.want)
@@ -236,7 +236,7 @@ func TestPlanRule(t *testing.T) {
 	a := []float64{0.06, 0.01, 0.03, 0.055, 0.0, 0.04, 0.02, 0.065, 0.01, 0.01}
 	b := make([]float64, len(a))
 	once := fixed.Greater("x", a, b, AccMargin, Points)
-	four := DefaultPlan().Rule().Greater("x", a, b, AccMargin, Points)
+	four := Plan{Seeds: 10, MaxSeeds: 80}.Rule().Greater("x", a, b, AccMargin, Points)
 	if !once.Pass || four.Pass || !four.Open {
 		t.Errorf("one look pass %v; four looks pass %v open %v; want a pass at 95%% and an open test at 98.75%%\n%s\n%s", once.Pass, four.Pass, four.Open, once.Detail, four.Detail)
 	}

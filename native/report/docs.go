@@ -40,8 +40,7 @@ func (rep *Report) WriteDocs(dir string) error {
 	var b strings.Builder
 	fmt.Fprintln(&b, "## The paper's claims, reproduced")
 	fmt.Fprintln(&b)
-	p := rep.Options.Plan
-	fmt.Fprintf(&b, "`make report` (or `go run ./cmd/samlab report --out report/`) runs the toy experiments behind each claim of the paper over several seeds, draws the figures and writes `report/README.md`: one section per claim with its figures, a results table (mean ± std over seeds), the config that produced it and a verdict computed from the numbers (paired by seed; a gain counts when the t interval of its mean lies above the margin, no difference when it lies inside ± the margin; toy claims start at %d seeds and double them, up to %d, while an interval straddles its margin, and are judged at %s so that their %d looks keep 95%% joint coverage; deep claims, looked at once, at 95%%). `--quick` is a smoke test; `--deep <run folders>` adds the deep-network claims (D1-D5) from the native CLI's run folders, and `--deep-run fashion-mnist` first trains them (docs/native.md).\n", p.Seeds, p.MaxSeeds, p.Rule().percent(), len(p.Looks()))
+	fmt.Fprintf(&b, "`make report` (or `go run ./cmd/samlab report --out report/`) runs the toy experiments behind each claim of the paper over several seeds, draws the figures and writes `report/README.md`: one section per claim with its figures, a results table (mean ± std over seeds), the config that produced it and a verdict computed from the numbers (paired by seed; a gain counts when the t interval of its mean lies above the margin, no difference when it lies inside ± the margin; %s). `--quick` is a smoke test; `--deep <run folders>` adds the deep-network claims (D1-D5) from the native CLI's run folders, and `--deep-run fashion-mnist` first trains them (docs/native.md).\n", rep.Options.Plan.describeLooks())
 	fmt.Fprintln(&b)
 	rep.header(&b, "This copy of the report's verdict table was generated")
 	rep.VerdictTable(&b, false)

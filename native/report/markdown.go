@@ -79,7 +79,7 @@ func (rep *Report) markdown(w io.Writer) {
 	fmt.Fprintln(w, "## Verdicts")
 	fmt.Fprintln(w)
 	rep.VerdictTable(w, true)
-	fmt.Fprintf(w, "**How verdicts are computed.** Every claim is split into numeric tests computed from the runs below; nothing is tuned to agree with the paper. A comparison between methods is paired by seed (same data, same label noise, same initial weights) and judged on the Student t interval of the mean paired difference (mean ± t·sd/√n, n-1 degrees of freedom) at the claim's level (below): it passes when the interval lies above the stated margin, shows **no difference** when it lies inside ± the margin, and stays open (undecided) when it straddles a margin. A claim **holds** when all its tests pass and is **mixed** when some do; when none does it shows **no difference** if every interval lies inside its margin, is **inconclusive** if an interval is still open, and **does not hold** otherwise; it is also **inconclusive** when a premise fails (for example, there is no gain to recover). Toy claims start at %d seeds and double them while an interval of theirs is open, up to %d (looks at %s seeds); the seeds column says how many each needed (the first n seeds of the run, so a rerun repeats it). Because a toy claim may stop at any of those %d looks, its intervals are drawn at %s instead of 95%% (Bonferroni over the looks: deciding at the first look that clears a margin then keeps at least 95%% joint coverage); a deep claim is looked at once, at 95%%. Accuracy margins are 1 percentage point; accuracies are percentages of the clean test set; ± is the standard deviation over seeds; [lo, hi] is the interval of a mean difference at its claim's level; \"(k/n)\" counts the seeds where the difference is positive.\n\n", rep.Options.Plan.Seeds, rep.Options.Plan.MaxSeeds, seedList(rep.Options.Plan.Looks()), len(rep.Options.Plan.Looks()), rep.Options.Plan.Rule().percent())
+	fmt.Fprintf(w, "**How verdicts are computed.** Every claim is split into numeric tests computed from the runs below; nothing is tuned to agree with the paper. A comparison between methods is paired by seed (same data, same label noise, same initial weights) and judged on the Student t interval of the mean paired difference (mean ± t·sd/√n, n-1 degrees of freedom) at the claim's level (below): it passes when the interval lies above the stated margin, shows **no difference** when it lies inside ± the margin, and stays open (undecided) when it straddles a margin. A claim **holds** when all its tests pass and is **mixed** when some do; when none does it shows **no difference** if every interval lies inside its margin, is **inconclusive** if an interval is still open, and **does not hold** otherwise; it is also **inconclusive** when a premise fails (for example, there is no gain to recover). Seeds: %s; deciding at the first look that clears a margin then keeps that coverage. The seeds column says how many each needed (the first n seeds of the run, so a rerun repeats it). Accuracy margins are 1 percentage point; accuracies are percentages of the clean test set; ± is the standard deviation over seeds; [lo, hi] is the interval of a mean difference at its claim's level; \"(k/n)\" counts the seeds where the difference is positive.\n\n", rep.Options.Plan.describeLooks())
 	fmt.Fprintf(w, "**Settings.** The presets are read when the report runs (their values are in each section's config). The nonlinear claims (2, 5-8) use preset `%s`, a wide one-hidden-layer ReLU network on few points that memorises the flipped labels within its training budget, which is the regime the paper is about. Claim 1 also reports the browser demo's MLP (preset `%s`) and the high-dimensional linear model (preset `%s`, also used by claim 3); claim 4 uses preset `%s`. The final flipped-train accuracy in claim 1's tables shows how much each setting memorises.\n\n", mainPreset, demoPreset, linearPreset, exactPreset)
 	for _, c := range rep.Claims {
 		rep.claimSection(w, c)
@@ -153,20 +153,4 @@ func escAll(xs []string) []string {
 		out[i] = esc(x)
 	}
 	return out
-}
-
-// seedList writes seed counts as "10, 20, 40 and 80".
-func seedList(ns []int) string {
-	var b strings.Builder
-	for i, n := range ns {
-		switch {
-		case i == 0:
-		case i == len(ns)-1:
-			b.WriteString(" and ")
-		default:
-			b.WriteString(", ")
-		}
-		fmt.Fprint(&b, n)
-	}
-	return b.String()
 }

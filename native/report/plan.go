@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/samlab/samlab/core/experiment"
 )
@@ -90,6 +91,18 @@ func (p Plan) Rule() Rule {
 	return Rule{Level: 1 - (1-Level)/float64(len(p.Looks()))}
 }
 
+// describeLooks states the plan's seed schedule and levels for the
+// report's prose, e.g. "toy claims start at 10 seeds and double them
+// while an interval of theirs is open, up to 160 (looks at 10, 20, 40, 80
+// and 160 seeds), and are judged at 99% so that their 5 looks keep at
+// least 95% joint coverage (Bonferroni); a deep claim is looked at once,
+// at 95%".
+func (p Plan) describeLooks() string {
+	looks := p.Looks()
+	return fmt.Sprintf("toy claims start at %d seeds and double them while an interval of theirs is open, up to %d (looks at %s seeds), and are judged at %s so that their %d looks keep at least %s joint coverage (Bonferroni); a deep claim is looked at once, at %s",
+		p.Seeds, p.MaxSeeds, seedList(looks), p.Rule().percent(), len(looks), fixed.percent(), fixed.percent())
+}
+
 // preset loads a preset and applies the plan's seeds and step scale.
 func (p Plan) preset(name string, seeds int) (*experiment.Config, error) {
 	c, err := experiment.Preset(name)
@@ -141,3 +154,19 @@ func (p Plan) pair(preset, name string, seeds int, methods ...string) (noisy, cl
 
 // rhoOf is method m's rho in c.
 func rhoOf(c *experiment.Config, m string) float64 { return c.RunConfig(m).Rho }
+
+// seedList writes seed counts as "10, 20, 40 and 80".
+func seedList(ns []int) string {
+	var b strings.Builder
+	for i, n := range ns {
+		switch {
+		case i == 0:
+		case i == len(ns)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, n)
+	}
+	return b.String()
+}

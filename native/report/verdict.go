@@ -35,9 +35,10 @@ const (
 	// count to count ("most seeds"): at least two thirds. The paired
 	// comparisons use intervals instead (Level).
 	MostFraction = 2.0 / 3.0
-	// Level is the confidence level of every interval: a paired
-	// comparison is judged on the 95% Student t interval of its mean
-	// difference (Paired.Interval).
+	// Level is the joint confidence level of a claim's intervals: a claim
+	// looked at once is judged on the Level Student t interval of each mean
+	// difference (Paired.Interval); one that may stop at any of several
+	// looks, at Plan.Rule's corrected level.
 	Level = 0.95
 	// MinSeeds is the fewest seeds a toy claim is judged on and MaxSeeds
 	// the cap: while an interval still straddles its margin the seeds

@@ -56,3 +56,14 @@ func TestMainGoroutinePinned(t *testing.T) {
 		t.Logf("an unpinned goroutine stayed on one thread too (%d): the contention did not move it", n)
 	}
 }
+
+// OpenBLAS, where LibTorch uses it, runs on one thread (thread.go's init).
+func TestOpenBLASOneThread(t *testing.T) {
+	switch n := OpenBLASThreads(); n {
+	case -1:
+		t.Skip("this LibTorch does not use OpenBLAS")
+	case 1:
+	default:
+		t.Errorf("OpenBLAS runs %d threads, want 1", n)
+	}
+}

@@ -36,7 +36,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	threads := fs.Int("threads", 0, "LibTorch threads (0: default)")
 	rss := fs.Int("rss-every", 0, "print the resident set size every N steps (leak check)")
 	chunk := fs.Int("chunk", 0, "examples per per-example pass (1-SAM, L-SAM, J-SAM); 0: automatic from the available memory")
-	form := fs.String("form", "auto", "per-example convolutions: "+strings.Join(torchnet.Forms, ", ")+" (auto: per layer, the fewer multiply-adds)")
+	form := fs.String("form", "auto", "per-example convolutions: "+strings.Join(torchnet.Forms, ", ")+" (auto: per layer, torchnet.ConvForm)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -34,7 +34,8 @@ func (b *Backend) Chunk() int {
 // holds, in bytes of float32: what it keeps between the passes (a
 // grouped-form convolution's gradient G_k, a ghost-form convolution's input
 // and output error, a linear layer's two factors, a norm's affine
-// gradients), four times its forward activations (values, probes and
+// gradients; a merged-form convolution's G_k and its kernels w + c_k G_k,
+// which the perturbed pass saves), four times its forward activations (values, probes and
 // their gradients, the second pass's extra outputs and what autograd
 // saves; each block's other intermediates are freed when it ends), and a
 // ghost-form layer's unfolded inputs and cross-Gram in the perturbed pass.
@@ -49,9 +50,12 @@ func (b *Backend) ExampleBytes() int64 {
 			keep += 2 * l.c
 		case l.kind == 'l':
 			keep += l.d + l.c
-		case b.ghostLayer(l):
+		case b.layerForm(l) == "ghost":
 			keep += l.in + l.t*l.c
 			extra += 2*l.t*l.d + l.t*l.t
+		case b.layerForm(l) == "merged":
+			keep += l.d * l.c
+			extra += l.d * l.c // the kernels w + c_k G_k the perturbed pass saves
 		default:
 			keep += l.d * l.c
 		}

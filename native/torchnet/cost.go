@@ -73,19 +73,13 @@ func (n *Net) shapes() ([]layerShape, int64) {
 	return out, f.made
 }
 
-// ghostLayer reports whether layer l runs in the ghost form under the
-// backend's Form.
-func (b *Backend) ghostLayer(l layerShape) bool {
+// layerForm returns the form of layer l under the backend's Form: a
+// convolution's (ConvForm), or "" for a linear layer or a norm.
+func (b *Backend) layerForm(l layerShape) string {
 	if l.kind != 'c' {
-		return false
+		return ""
 	}
-	switch b.Form {
-	case "ghost":
-		return true
-	case "grouped":
-		return false
-	}
-	return GhostCheaper(l.t, l.d, l.c)
+	return ConvForm(b.Form, l.t, l.d, l.c)
 }
 
 // StepMACs returns the multiply-adds of one training step of the method
@@ -98,7 +92,9 @@ func (b *Backend) ghostLayer(l layerShape) bool {
 //   - ExampleGrads: forming G_k, F (grouped), or the Grams for the norm,
 //     t^2 (d + c) (ghost), or d + c (linear, rank one);
 //   - at w + c_k G_k: F forward and F backward (grouped), t^2 (d + c)
-//     forward and as much backward (ghost), d + c each way (linear).
+//     forward and as much backward (ghost), d + c each way (linear),
+//     nothing (merged: the grouped convolution with w + c_k G_k replaces
+//     the shared one, and its per-example weight gradients the shared).
 //
 // SAM is two SGD steps; 1-SAM and J-SAM an ExampleGrads pass without the
 // shared weight gradient plus a perturbed forward and backward; L-SAM an
@@ -124,10 +120,12 @@ func (b *Backend) StepMACs(name string, batch int) (float64, error) {
 			eg += d + c
 			xf += d + c
 			xb += in * (d + c)
-		case b.ghostLayer(l):
+		case b.layerForm(l) == "ghost":
 			eg += t * t * (d + c)
 			xf += t * t * (d + c)
 			xb += in * t * t * (d + c)
+		case b.layerForm(l) == "merged":
+			eg += f
 		default:
 			eg += f
 			xf += f

@@ -52,9 +52,15 @@ func TestStepMACs(t *testing.T) {
 		if l.kind != 'c' {
 			continue
 		}
-		deep := names[l.w] >= "layer3"
-		if b.ghostLayer(l) != deep {
-			t.Errorf("%s (t %d, d %d, c %d): ghost %v, want %v", names[l.w], l.t, l.d, l.c, b.ghostLayer(l), deep)
+		want := "grouped" // layer2
+		switch {
+		case names[l.w] >= "layer3":
+			want = "ghost"
+		case names[l.w] < "layer2": // the stem ("conv1") and layer1
+			want = "merged"
+		}
+		if got := b.layerForm(l); got != want {
+			t.Errorf("%s (t %d, d %d, c %d): form %s, want %s", names[l.w], l.t, l.d, l.c, got, want)
 		}
 	}
 	sgd, _ := b.StepMACs("sgd", 1)

@@ -33,6 +33,9 @@ type Examples struct {
 	G     Vec
 	lin   map[int]linGrad   // by the index of the layer's weight
 	ghost map[int]ghostGrad // by the index of the layer's weight
+	// merged marks the convolutions whose G_k the perturbed pass applies
+	// in the merged form (Forms), by the index of the weight.
+	merged map[int]bool
 }
 
 // linGrad is a linear layer's per-example gradients in factored form.
@@ -52,7 +55,7 @@ func (e *Examples) drop() {
 		g.delta.MustDrop()
 		g.in.MustDrop()
 	}
-	e.x, e.y, e.G, e.lin, e.ghost, e.own = nil, nil, nil, nil, nil, false
+	e.x, e.y, e.G, e.lin, e.ghost, e.merged, e.own = nil, nil, nil, nil, nil, nil, false
 }
 
 // Per-example passes evaluate a whole chunk at once, as vmap batches them
@@ -74,6 +77,10 @@ func (e *Examples) drop() {
 // autograd sums over the examples) plus c_k times the layer at G_k (the
 // grouped convolution or batched product above, with the constant G_k). The
 // per-example weight gradients are then never computed, only the shared one.
+// A merged-form convolution (Forms) is the exception: where the kernels are
+// small against the work, it forms w + c_k G_k and runs one grouped
+// convolution, whose per-example weight gradients autograd sums into the
+// shared one.
 //
 // BatchNorm in per-example passes normalises each example by its own
 // statistics (the batch-1 statistics an example-at-a-time pass sees):
@@ -195,6 +202,10 @@ func (o atOps) cview(y *ts.Tensor) *ts.Tensor {
 
 func (o atOps) conv(c convL, x *ts.Tensor) *ts.Tensor {
 	f := o.f
+	if o.G != nil && o.e.merged[c.w] { // one grouped convolution with w + c_k G_k
+		w := f.keep(f.p[c.w].MustUnsqueeze(0, false))
+		return f.grouped(c, x, f.keep(w.MustAddcmul(o.G[c.w], o.cview(o.G[c.w]), false)))
+	}
 	y := f.conv(c, x)
 	if o.G == nil {
 		return y
@@ -374,7 +385,7 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 		}
 		return f.keep(s.MustReshape([]int64{n, -1}, false).MustSumDimIntlist([]int64{1}, false, gotch.Float, true))
 	}
-	e.G, e.lin, e.ghost = make(Vec, len(w)), map[int]linGrad{}, map[int]ghostGrad{}
+	e.G, e.lin, e.ghost, e.merged = make(Vec, len(w)), map[int]linGrad{}, map[int]ghostGrad{}, map[int]bool{}
 	for _, p := range *o.probes {
 		key := p.key
 		// Each layer's squares are all that outlives its iteration: its
@@ -390,7 +401,7 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 		}
 		d := f.keep(p.delta.MustGrad(false))
 		switch {
-		case p.kind == 'c' && b.ghost(p.conv, d): // keep the factors; the norm from their Grams
+		case p.kind == 'c' && b.convForm(p.conv, d) == "ghost": // keep the factors; the norm from their Grams
 			g := ghostGrad{in: p.in.MustShallowClone(), delta: d.MustDetach(false)}
 			e.ghost[key] = g
 			sq = append(sq, f.ghostSquares(p.conv, g))
@@ -404,6 +415,7 @@ func (b *Backend) ExampleGrads(e *Examples, norm, r []float64, w Vec, chunk []in
 			colsT.MustDrop() // the unfolded input is 9x the activation: free it now
 			dl.MustDrop()
 			e.G[key] = g.MustReshape([]int64{n, ks[0], ks[1], ks[2], ks[3]}, true)
+			e.merged[key] = b.convForm(c, d) == "merged"
 			sq = append(sq, sumRows(e.G[key]))
 		case p.kind == 'l': // rank one: delta_k [h_k; 1]^T, kept factored
 			g := linGrad{delta: d.MustDetach(false), h: p.in.MustShallowClone()}
